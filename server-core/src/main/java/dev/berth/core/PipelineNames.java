@@ -1,0 +1,37 @@
+package dev.berth.core;
+
+/**
+ * The names of the handlers core installs in every pipeline, so that a module can find them or
+ * insert its own handlers relative to them.
+ *
+ * <p>Order in a TCP connection's pipeline, first to last, each present only when its feature is on:
+ * <ol>
+ *   <li>{@link #PROXY_PROTOCOL}: reads the PROXY v1/v2 header, then removes itself; the connection's
+ *       {@code channelActive} reaches later handlers only after the header is read, so they see the
+ *       real client address;</li>
+ *   <li>{@link #TLS} (the {@code SslHandler}, installed at accept in IMPLICIT mode, or by
+ *       {@code StartTls} on request) or {@link #TLS_SNIFFER} (OPTIONAL mode, replaced by {@link #TLS}
+ *       when the first bytes are a ClientHello);</li>
+ *   <li>{@link #CONNECTION_LIMIT}: closes a connection over the total or per-address limit;</li>
+ *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout;</li>
+ *   <li>{@link #BACKPRESSURE}: stops reading while the channel is not writable;</li>
+ *   <li>the protocol module's handlers;</li>
+ *   <li>{@link #TAIL}: closes on an {@code IdleStateEvent} that no protocol handler took.</li>
+ * </ol>
+ *
+ * <p>A UDP channel's pipeline has {@link #DATAGRAM_SIZE_LIMIT}, then the protocol's handlers.
+ */
+public final class PipelineNames {
+    public static final String PROXY_PROTOCOL = "berth.proxy-protocol";
+    public static final String PROXY_PROTOCOL_DECODER = "berth.proxy-protocol-decoder";
+    public static final String TLS = "berth.tls";
+    public static final String TLS_SNIFFER = "berth.tls-sniffer";
+    public static final String CONNECTION_LIMIT = "berth.connection-limit";
+    public static final String IDLE_TIMEOUT = "berth.idle-timeout";
+    public static final String BACKPRESSURE = "berth.backpressure";
+    public static final String TAIL = "berth.tail";
+    public static final String DATAGRAM_SIZE_LIMIT = "berth.datagram-size-limit";
+
+    private PipelineNames() {
+    }
+}

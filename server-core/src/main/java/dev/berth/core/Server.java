@@ -1,0 +1,363 @@
+package dev.berth.core;
+
+import dev.berth.core.internal.BackpressureHandler;
+import dev.berth.core.internal.ConnectionLimiter;
+import dev.berth.core.internal.DatagramSizeFilter;
+import dev.berth.core.internal.DefaultConnectionContext;
+import dev.berth.core.internal.IdleTimeoutHandler;
+import dev.berth.core.internal.ProxyProtocolHandler;
+import dev.berth.core.internal.ReadyFile;
+import dev.berth.core.internal.TailHandler;
+import dev.berth.core.internal.Transports;
+import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.spi.ServerContext;
+import dev.berth.core.tls.TlsContextProvider;
+import dev.berth.core.tls.TlsContexts;
+import dev.berth.core.tls.TlsHandlers;
+import dev.berth.core.tls.TlsMode;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A set of TCP and UDP listeners on one I/O engine. {@link #start()} binds every listener or fails
+ * with one clear message; {@link #localAddress(String)} gives each listener's real address (port 0
+ * becomes the ephemeral port); {@link #stop()} stops gracefully.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    private final ServerConfig config;
+    private final Map<String, Channel> bound = new LinkedHashMap<>();
+    private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
+    private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
+    private ChannelGroup connections;
+    private Transports transports;
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+    private ExecutorService blocking;
+    private State state = State.NEW;
+
+    private enum State { NEW, STARTED, STOPPED }
+
+    Server(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts describing a server. */
+    public static ServerBuilder builder() {
+        return new ServerBuilder();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Binds every listener, logs one line per listener with its real address, and writes the ready
+     * file. On any failure everything bound so far is released and a {@link BerthException} names the
+     * listener and the address.
+     */
+    public synchronized Server start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("a server starts once");
+        }
+        state = State.STARTED;
+        try {
+            transports = Transports.choose(config.ioTransport());
+            log.info("transport {}", transports.displayName());
+            connections = new DefaultChannelGroup("berth-connections", GlobalEventExecutor.INSTANCE);
+            acceptors = transports.newGroup(1, "berth-accept");
+            int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads()
+                    : Runtime.getRuntime().availableProcessors() * 2;
+            workers = transports.newGroup(threads, "berth-io");
+            blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("berth-blocking", true));
+            ServerContext context = new Context(config.dataDirectory(), blocking);
+            for (ProtocolModule m : config.modules().values()) {
+                m.start(context);
+            }
+            for (ListenerConfig l : config.listeners()) {
+                bind(l, context);
+            }
+            Map<String, ReadyFile.Entry> ready = new LinkedHashMap<>();
+            for (ListenerConfig l : config.listeners()) {
+                InetSocketAddress a = localAddress(l.name());
+                log.info("listening {} {}", l.name(), Addresses.uri(l.transport(), Addresses.host(a), a.getPort()));
+                ready.put(l.name(), new ReadyFile.Entry(l.transport().scheme(), Addresses.host(a), a.getPort()));
+            }
+            config.readyFile().ifPresent(f -> ReadyFile.write(f, ready));
+            return this;
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    private void bind(ListenerConfig l, ServerContext context) {
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(l.host());
+        } catch (UnknownHostException e) {
+            throw new BerthException("listener " + l.name() + ": '" + l.host() + "' is not a valid address");
+        }
+        ProtocolModule module = config.modules().get(l.protocol());
+        ChannelOption<Boolean> reusePort = transports.reusePortOption();
+        if (l.reusePort() && reusePort == null) {
+            throw new BerthException("listener " + l.name() + ": SO_REUSEPORT needs the epoll or io-uring transport, "
+                    + "and this server runs on " + transports.displayName());
+        }
+        ChannelFuture f;
+        if (l.transport() == Transport.TCP) {
+            TlsContextProvider tls = l.tlsMode() == TlsMode.NONE ? null
+                    : TlsContexts.provider(l.tls(), config.dataDirectory(), module.applicationProtocols());
+            ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits());
+            limiters.put(l.name(), limiter);
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(acceptors, workers)
+                    .channel(transports.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(l.limits().writeBufferLow(), l.limits().writeBufferHigh()))
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            initConnection(ch, l, module, context, tls, limiter);
+                        }
+                    });
+            if (l.reusePort()) {
+                b.option(reusePort, true);
+            }
+            f = b.bind(host, l.port());
+        } else {
+            DatagramSizeFilter filter = new DatagramSizeFilter(l.name(), l.limits().maxDatagramSize());
+            datagramFilters.put(l.name(), filter);
+            Bootstrap b = new Bootstrap()
+                    .group(workers)
+                    .channel(transports.datagramChannel())
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(l.limits().maxDatagramSize() + 1))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
+                            ch.attr(ConnectionContext.KEY).set(c);
+                            ch.pipeline().addLast(PipelineNames.DATAGRAM_SIZE_LIMIT, filter);
+                            module.initPipeline(ch.pipeline(), c);
+                        }
+                    });
+            if (l.reusePort()) {
+                b.option(reusePort, true);
+            }
+            f = b.bind(host, l.port());
+        }
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            String why = cause == null ? "unknown error" : cause.getMessage();
+            if (why == null) {
+                why = cause.getClass().getSimpleName();
+            }
+            throw new BerthException("listener " + l.name() + ": cannot bind " + l.describeAddress() + ": " + why, cause);
+        }
+        bound.put(l.name(), f.channel());
+    }
+
+    private void initConnection(Channel ch, ListenerConfig l, ProtocolModule module, ServerContext context,
+                                TlsContextProvider tls, ConnectionLimiter limiter) {
+        DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
+        ch.attr(ConnectionContext.KEY).set(c);
+        connections.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        if (l.proxyProtocol().mode() != ProxyProtocol.OFF) {
+            p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c));
+        }
+        if (tls != null) {
+            ch.attr(TlsContextProvider.KEY).set(tls);
+            TlsHandlers.installAtAccept(p, l.tlsMode(), tls, l.tls().handshakeTimeout());
+        }
+        p.addLast(PipelineNames.CONNECTION_LIMIT, limiter);
+        if (!l.limits().idleTimeout().isZero()) {
+            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(l.limits().idleTimeout()));
+        }
+        p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
+        module.initPipeline(p, c);
+        p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
+    }
+
+    /** The real bound address of a listener: port 0 has become the ephemeral port. */
+    public synchronized InetSocketAddress localAddress(String listener) {
+        Channel ch = bound.get(listener);
+        if (ch == null) {
+            throw new IllegalArgumentException("no bound listener named '" + listener + "'");
+        }
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** Every listener's real address, in configuration order. */
+    public synchronized Map<String, InetSocketAddress> localAddresses() {
+        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+        for (String name : bound.keySet()) {
+            out.put(name, localAddress(name));
+        }
+        return out;
+    }
+
+    /** The engine in use once started: epoll, io_uring or NIO. */
+    public synchronized IoTransport ioTransport() {
+        if (transports == null) {
+            throw new IllegalStateException("not started");
+        }
+        return transports.kind();
+    }
+
+    /** Connections a listener has closed at once for being over a connection limit. */
+    public synchronized long refusedConnections(String listener) {
+        ConnectionLimiter l = limiters.get(listener);
+        return l == null ? 0 : l.refused();
+    }
+
+    /** Datagrams a UDP listener has dropped for being over its size limit. */
+    public synchronized long droppedDatagrams(String listener) {
+        DatagramSizeFilter f = datagramFilters.get(listener);
+        return f == null ? 0 : f.dropped();
+    }
+
+    /** Stops gracefully within the configured shutdown timeout. */
+    public void stop() {
+        stop(config.shutdownTimeout());
+    }
+
+    /**
+     * Stops accepting, sends {@link Drain#EVENT} through every live connection, waits up to the
+     * deadline for them to close, then closes what is left and releases the event loops.
+     *
+     * @return true when every connection finished before the deadline
+     */
+    public boolean stop(Duration deadline) {
+        List<Channel> servers;
+        synchronized (this) {
+            if (state != State.STARTED) {
+                return true;
+            }
+            state = State.STOPPED;
+            servers = new ArrayList<>(bound.values());
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        for (Channel ch : servers) {
+            if (!(ch instanceof io.netty.channel.socket.DatagramChannel)) {
+                ch.close().awaitUninterruptibly();
+            }
+        }
+        int live = connections.size();
+        if (live > 0) {
+            log.info("stopping: draining {} connection(s), up to {}", live, deadline);
+        }
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> {
+                if (ch.isActive()) {
+                    ch.pipeline().fireUserEventTriggered(Drain.EVENT);
+                }
+            });
+        }
+        while (!connections.isEmpty() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean clean = connections.isEmpty();
+        if (!clean) {
+            log.info("stopping: closing {} connection(s) still open at the deadline", connections.size());
+            connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        for (Channel ch : servers) {
+            ch.close().awaitUninterruptibly();
+        }
+        synchronized (this) {
+            release();
+        }
+        for (ProtocolModule m : config.modules().values()) {
+            try {
+                m.stop();
+            } catch (RuntimeException e) {
+                log.warn("module {} failed to stop cleanly: {}", m.name(), e.toString());
+            }
+        }
+        log.info("stopped");
+        return clean;
+    }
+
+    private void release() {
+        for (Channel ch : bound.values()) {
+            ch.close();
+        }
+        if (connections != null) {
+            connections.close();
+        }
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (blocking != null) {
+            blocking.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static final class Context implements ServerContext {
+        private final Path dataDirectory;
+        private final ExecutorService blocking;
+
+        Context(Path dataDirectory, ExecutorService blocking) {
+            this.dataDirectory = dataDirectory;
+            this.blocking = blocking;
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return dataDirectory;
+        }
+
+        @Override
+        public ExecutorService blockingExecutor() {
+            return blocking;
+        }
+    }
+}

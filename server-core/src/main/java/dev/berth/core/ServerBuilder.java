@@ -1,0 +1,109 @@
+package dev.berth.core;
+
+import dev.berth.core.spi.ProtocolModule;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * Collects listeners and modules for a {@link Server}. A listener's protocol is served by a module
+ * added here, or else by one of that name found with {@link ServiceLoader}.
+ */
+public final class ServerBuilder {
+    private final List<ListenerConfig> listeners = new ArrayList<>();
+    private final Map<String, ProtocolModule> modules = new LinkedHashMap<>();
+    private IoTransport ioTransport = IoTransport.AUTO;
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Path dataDirectory = Path.of("berth-data");
+    private Path readyFile;
+    private int eventLoopThreads;
+
+    ServerBuilder() {
+    }
+
+    public ServerBuilder listener(ListenerConfig listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Adds a module instance; it serves every listener whose protocol is its {@code name()}. */
+    public ServerBuilder module(ProtocolModule module) {
+        modules.put(module.name(), module);
+        return this;
+    }
+
+    public ServerBuilder ioTransport(IoTransport ioTransport) {
+        this.ioTransport = Objects.requireNonNull(ioTransport, "ioTransport");
+        return this;
+    }
+
+    public ServerBuilder shutdownTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new BerthException("shutdown timeout must not be negative: " + timeout);
+        }
+        this.shutdownTimeout = timeout;
+        return this;
+    }
+
+    public ServerBuilder dataDirectory(Path dir) {
+        this.dataDirectory = Objects.requireNonNull(dir, "dir");
+        return this;
+    }
+
+    public ServerBuilder readyFile(Path file) {
+        this.readyFile = file;
+        return this;
+    }
+
+    public ServerBuilder eventLoopThreads(int threads) {
+        if (threads < 0) {
+            throw new BerthException("event-loop threads must not be negative: " + threads);
+        }
+        this.eventLoopThreads = threads;
+        return this;
+    }
+
+    /** Checks the configuration and makes the (not yet started) server. */
+    public Server build() {
+        if (listeners.isEmpty()) {
+            throw new BerthException("no listeners configured");
+        }
+        Set<String> names = new HashSet<>();
+        Map<String, ProtocolModule> used = new LinkedHashMap<>();
+        for (ListenerConfig l : listeners) {
+            if (!names.add(l.name())) {
+                throw new BerthException("two listeners are named '" + l.name() + "'");
+            }
+            ProtocolModule m = used.containsKey(l.protocol()) ? used.get(l.protocol()) : find(l.protocol());
+            if (m == null) {
+                throw new BerthException("listener " + l.name() + ": no protocol module named '" + l.protocol() + "'");
+            }
+            if (!m.transports().contains(l.transport())) {
+                throw new BerthException("listener " + l.name() + ": protocol " + m.name() + " does not serve "
+                        + l.transport().scheme().toUpperCase(java.util.Locale.ROOT));
+            }
+            used.put(m.name(), m);
+        }
+        return new Server(new ServerConfig(listeners, used, ioTransport, shutdownTimeout, dataDirectory, readyFile,
+                eventLoopThreads));
+    }
+
+    private ProtocolModule find(String name) {
+        if (modules.containsKey(name)) {
+            return modules.get(name);
+        }
+        for (ProtocolModule m : ServiceLoader.load(ProtocolModule.class)) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.berth.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** Turns SIGTERM and SIGINT into a graceful stop, so the process can finish work and exit 0. */
+final class Signals {
+    private static final Logger log = LoggerFactory.getLogger(Signals.class);
+
+    private Signals() {
+    }
+
+    static void onStop(Runnable stop) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), s -> {
+                    log.info("SIG{} received: stopping gracefully", name);
+                    stop.run();
+                });
+            } catch (IllegalArgumentException e) {
+                log.debug("cannot handle SIG{} here: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    /** Runs {@code action} on SIGHUP (certificate reload). */
+    static void onHangUp(Runnable action) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> action.run());
+        } catch (IllegalArgumentException e) {
+            log.debug("cannot handle SIGHUP here: {}", e.getMessage());
+        }
+    }
+}

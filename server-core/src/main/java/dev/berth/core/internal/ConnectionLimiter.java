@@ -1,0 +1,86 @@
+package dev.berth.core.internal;
+
+import dev.berth.core.Addresses;
+import dev.berth.core.Limits;
+import dev.berth.core.spi.ConnectionContext;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts a listener's open connections, in total and per client address (after PROXY), and closes
+ * at once a connection that would go over either limit. Shared by every connection of a listener.
+ */
+@ChannelHandler.Sharable
+public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
+
+    private final String listener;
+    private final int maxTotal;
+    private final int maxPerIp;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
+
+    public ConnectionLimiter(String listener, Limits limits) {
+        this.listener = listener;
+        this.maxTotal = limits.maxConnections();
+        this.maxPerIp = limits.maxConnectionsPerIp();
+    }
+
+    /** Connections closed so far because a limit was reached. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Connections counted as open now. */
+    public int open() {
+        return total.get();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        InetAddress client = ConnectionContext.of(ctx.channel()).remoteAddress().getAddress();
+        if (total.incrementAndGet() > maxTotal) {
+            total.decrementAndGet();
+            refuse(ctx, client, "the listener's limit of " + maxTotal + " connections");
+            return;
+        }
+        AtomicInteger mine = perIp.compute(client, (k, v) -> {
+            AtomicInteger n = v == null ? new AtomicInteger() : v;
+            n.incrementAndGet();
+            return n;
+        });
+        if (mine.get() > maxPerIp) {
+            total.decrementAndGet();
+            release(client);
+            refuse(ctx, client, "the limit of " + maxPerIp + " connections per client address");
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> {
+            total.decrementAndGet();
+            release(client);
+        });
+        ctx.fireChannelActive();
+    }
+
+    private void release(InetAddress client) {
+        perIp.computeIfPresent(client, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, InetAddress client, String limit) {
+        long n = refused.incrementAndGet();
+        if (log.isDebugEnabled()) {
+            log.debug("{}: closed a connection from {} over {} ({} refused so far)", listener,
+                    client == null ? "?" : Addresses.describe(ConnectionContext.of(ctx.channel()).remoteAddress()),
+                    limit, n);
+        }
+        ctx.close();
+    }
+}

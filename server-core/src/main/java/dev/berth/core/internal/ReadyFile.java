@@ -1,0 +1,73 @@
+package dev.berth.core.internal;
+
+import dev.berth.core.BerthException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * Writes the ready file: a JSON object from listener name to {@code {"transport","host","port"}},
+ * written to a temporary file beside it and renamed into place, so a reader never sees half of it.
+ */
+public final class ReadyFile {
+    private ReadyFile() {
+    }
+
+    /** One bound listener as the ready file describes it. */
+    public static final class Entry {
+        final String transport;
+        final String host;
+        final int port;
+
+        public Entry(String transport, String host, int port) {
+            this.transport = transport;
+            this.host = host;
+            this.port = port;
+        }
+    }
+
+    public static void write(Path file, Map<String, Entry> listeners) {
+        StringBuilder json = new StringBuilder("{\n");
+        int i = 0;
+        for (Map.Entry<String, Entry> e : listeners.entrySet()) {
+            Entry v = e.getValue();
+            json.append("  ").append(quote(e.getKey())).append(": {\"transport\": ").append(quote(v.transport))
+                    .append(", \"host\": ").append(quote(v.host)).append(", \"port\": ").append(v.port).append('}');
+            json.append(++i < listeners.size() ? ",\n" : "\n");
+        }
+        json.append("}\n");
+        Path abs = file.toAbsolutePath();
+        try {
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+            Files.writeString(tmp, json, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new BerthException("--ready-file " + file + ": cannot write it: " + e.getMessage(), e);
+        }
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.berth.core.tls;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
+
+/**
+ * Gives the {@link SslContext} for a new connection, asked on every accept (or STARTTLS) with the
+ * host name the client sent in SNI, so that SNI and certificate reload reach new connections
+ * without touching live ones.
+ */
+@FunctionalInterface
+public interface TlsContextProvider {
+
+    /** The channel attribute holding the provider of a connection's listener. */
+    AttributeKey<TlsContextProvider> KEY = AttributeKey.valueOf("berth.tls-provider");
+
+    /**
+     * The context for a host name; {@code hostName} is null when the client sent no SNI. An unknown
+     * name gets the default context; never returns null.
+     */
+    SslContext contextFor(String hostName);
+}

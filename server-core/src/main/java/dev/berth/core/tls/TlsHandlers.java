@@ -1,0 +1,65 @@
+package dev.berth.core.tls;
+
+import dev.berth.core.PipelineNames;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.time.Duration;
+import java.util.List;
+
+/** Installs a listener's TLS handler at accept: at once in IMPLICIT mode, after sniffing in OPTIONAL mode. */
+public final class TlsHandlers {
+    private TlsHandlers() {
+    }
+
+    /** Adds the TLS handler (or the sniffer) at the end of the pipeline; does nothing for NONE and STARTTLS. */
+    public static void installAtAccept(ChannelPipeline pipeline, TlsMode mode, TlsContextProvider provider,
+                                       Duration handshakeTimeout) {
+        switch (mode) {
+            case IMPLICIT:
+                pipeline.addLast(PipelineNames.TLS, newTlsHandler(provider, handshakeTimeout));
+                break;
+            case OPTIONAL:
+                pipeline.addLast(PipelineNames.TLS_SNIFFER, new Sniffer(provider, handshakeTimeout));
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** A handler that selects the context by SNI and then becomes the {@link SslHandler}. */
+    static ChannelHandler newTlsHandler(TlsContextProvider provider, Duration handshakeTimeout) {
+        return new SniSslHandler(provider, handshakeTimeout.toMillis());
+    }
+
+    /** The SNI host name of a connection's TLS session, if the client sent one. */
+    public static String sniHostName(io.netty.channel.Channel channel) {
+        return channel.attr(SniSslHandler.SNI_HOST).get();
+    }
+
+    /** OPTIONAL mode: a TLS record header in the first bytes means TLS, anything else plaintext. */
+    private static final class Sniffer extends ByteToMessageDecoder {
+        private final TlsContextProvider provider;
+        private final Duration handshakeTimeout;
+
+        Sniffer(TlsContextProvider provider, Duration handshakeTimeout) {
+            this.provider = provider;
+            this.handshakeTimeout = handshakeTimeout;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < 5) {
+                return;
+            }
+            if (SslHandler.isEncrypted(in, false)) {
+                ctx.pipeline().replace(this, PipelineNames.TLS, newTlsHandler(provider, handshakeTimeout));
+            } else {
+                ctx.pipeline().remove(this);
+            }
+        }
+    }
+}
