@@ -90,6 +90,8 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException) {
+            // On an OPTIONAL-TLS listener the greeting may still be waiting for the client's first bytes.
+            greet(ctx);
             end(ctx, "Your message is longer than " + settings.maxMessage() + " bytes.");
             return;
         }

@@ -136,6 +136,15 @@ class GreetingHandlerTest {
     }
 
     @Test
+    void onAnOptionalTlsListenerAnOverLongPlaintextMessageGetsTheGreetingThenTheError() throws Exception {
+        EmbeddedChannel ch = greetingBehindTlsSniffer();
+        ch.writeInbound(text("far more than sixteen bytes"));
+        assertEquals(GREETING, read(ch));
+        assertEquals("Your message is longer than 16 bytes.\r\n", read(ch));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
     void onAnOptionalTlsListenerASilentClientIsGreetedInPlaintextAfterTheGrace() throws Exception {
         EmbeddedChannel ch = greetingBehindTlsSniffer();
         ch.advanceTimeBy(GreetingHandler.OPTIONAL_TLS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
