@@ -91,9 +91,14 @@ final class ContextFactory {
     static String effective(SslContext context) {
         SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
         try {
-            return "protocols " + Arrays.stream(engine.getEnabledProtocols())
-                    .filter(p -> !p.equals("SSLv2Hello")).collect(Collectors.joining(","))
-                    + "; ciphers " + String.join(",", engine.getEnabledCipherSuites());
+            List<String> protocols = Arrays.stream(engine.getEnabledProtocols())
+                    .filter(p -> !p.equals("SSLv2Hello")).collect(Collectors.toList());
+            boolean tls13 = protocols.contains("TLSv1.3");
+            boolean older = protocols.stream().anyMatch(p -> !p.equals("TLSv1.3"));
+            // OpenSSL keeps a TLS 1.2 list even when only TLS 1.3 is on: show only suites an enabled protocol can use.
+            List<String> ciphers = Arrays.stream(engine.getEnabledCipherSuites())
+                    .filter(c -> TlsPolicy.isTls13(c) ? tls13 : older).collect(Collectors.toList());
+            return "protocols " + String.join(",", protocols) + "; ciphers " + String.join(",", ciphers);
         } finally {
             ReferenceCountUtil.release(engine);
         }

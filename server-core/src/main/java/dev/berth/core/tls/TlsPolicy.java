@@ -69,7 +69,18 @@ final class TlsPolicy {
                 }
             }
         }
+        boolean older = protocols.stream().anyMatch(p -> !p.equals("TLSv1.3"));
+        if (older && ciphers.stream().allMatch(TlsPolicy::isTls13)) {
+            // OpenSSL would fall back to its own default TLS 1.2 list here, CBC suites and all
+            throw new BerthException("invalid value for --tls-ciphers: no cipher suite for " + String.join(",", protocols)
+                    + " other than TLS 1.3 ones; add TLS 1.2 suites or set --tls-protocols TLSv1.3");
+        }
         return new TlsPolicy(protocols, ciphers);
+    }
+
+    /** TLS 1.3 suites name no key exchange: TLS_AES_128_GCM_SHA256, not TLS_ECDHE_..._WITH_... */
+    static boolean isTls13(String cipher) {
+        return cipher.startsWith("TLS_") && !cipher.contains("_WITH_");
     }
 
     private static boolean supported(String cipher, SslProvider provider) {
