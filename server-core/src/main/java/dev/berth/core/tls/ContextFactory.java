@@ -26,9 +26,20 @@ final class ContextFactory {
     private ContextFactory() {
     }
 
-    /** The library a configuration asks for: OpenSSL when it loads (or when forced), the JDK's otherwise. */
-    static SslProvider provider(TlsLibrary library) {
-        switch (library) {
+    /**
+     * The library a configuration asks for: OpenSSL when it loads (or when forced), the JDK's otherwise.
+     * Two chains on one listener need the JDK's: Netty's OpenSSL binding picks the key before it sees
+     * which signature algorithms the client accepts, so it cannot choose between RSA and ECDSA.
+     */
+    static SslProvider provider(TlsConfig config) {
+        if (config.secondCertificateChain().isPresent()) {
+            if (config.library() == TlsLibrary.OPENSSL) {
+                throw new BerthException("--tls-cert2 needs --tls-provider jdk or auto: the OpenSSL binding cannot "
+                        + "choose between an RSA and an ECDSA chain per client");
+            }
+            return SslProvider.JDK;
+        }
+        switch (config.library()) {
             case JDK:
                 return SslProvider.JDK;
             case OPENSSL:

@@ -41,7 +41,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
         this.config = config;
         this.dataDirectory = dataDirectory;
         this.alpn = List.copyOf(alpn);
-        this.provider = ContextFactory.provider(config.library());
+        this.provider = ContextFactory.provider(config);
         Map<Path, byte[]> before = digestFiles();
         current.set(load(true));
         digests = before;
