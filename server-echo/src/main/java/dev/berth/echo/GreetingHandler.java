@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -15,10 +16,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One greeting exchange: greet with the time, take the client's first line (framed by a
- * {@code LineBasedFrameDecoder} in front), answer {@code You have sent: [line]} and close. An
- * over-long line, a client that stays silent past the timeout, and a draining server each get one
- * line saying so before the close.
+ * One greeting exchange: greet with the time, take the client's first message (framed by the
+ * {@code MessageDecoder} in front), answer {@code You have sent: [message]} and close. An over-long
+ * line, a client that stays silent past the timeout or ends its side without a message, and a
+ * draining server each get one line saying so before the close.
  *
  * <p>The server speaks first, which TLS in OPTIONAL mode makes delicate: until the client's first
  * bytes show whether it speaks TLS, a plaintext greeting would break a TLS client. So while core's
@@ -82,6 +83,12 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
             greet(ctx);
         } else if (evt == Drain.EVENT) {
             end(ctx, "Goodbye: the server is stopping.");
+            return;
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // Any message the client sent before its end has been answered already (the decoder
+            // delivers it first); a client that sent none is done.
+            greet(ctx);
+            end(ctx, "Goodbye: you sent no message.");
             return;
         }
         ctx.fireUserEventTriggered(evt);

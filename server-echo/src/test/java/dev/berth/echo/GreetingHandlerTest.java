@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,6 +64,27 @@ class GreetingHandlerTest {
         assertNull(ch.readOutbound());
         ch.writeInbound(text("\n"));
         assertEquals("You have sent: [in pieces]\r\n", read(ch));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aMessageWithoutALineEndIsAnsweredWhenTheClientEndsItsSide() {
+        EmbeddedChannel ch = greeting(SETTINGS);
+        read(ch);
+        ch.writeInbound(text("no line end"));
+        assertNull(ch.readOutbound());
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("You have sent: [no line end]\r\n", read(ch));
+        assertNull(ch.readOutbound());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aClientThatEndsItsSideWithoutAMessageIsToldSoAndClosed() {
+        EmbeddedChannel ch = greeting(SETTINGS);
+        read(ch);
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("Goodbye: you sent no message.\r\n", read(ch));
         assertFalse(ch.isOpen());
     }
 
@@ -154,14 +175,14 @@ class GreetingHandlerTest {
     }
 
     private static EmbeddedChannel greeting(GreetingSettings s) {
-        return new EmbeddedChannel(new LineBasedFrameDecoder(s.maxMessage(), true, true), new GreetingHandler(s));
+        return new EmbeddedChannel(new MessageDecoder(s.maxMessage()), new GreetingHandler(s));
     }
 
     /** A connection whose TLS sniffer (here a stand-in that passes bytes on) has not decided yet. */
     private static EmbeddedChannel greetingBehindTlsSniffer() throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
         ch.pipeline().addLast(PipelineNames.TLS_SNIFFER, new ChannelInboundHandlerAdapter());
-        ch.pipeline().addLast(new LineBasedFrameDecoder(SETTINGS.maxMessage(), true, true), new GreetingHandler(SETTINGS));
+        ch.pipeline().addLast(new MessageDecoder(SETTINGS.maxMessage()), new GreetingHandler(SETTINGS));
         ch.register();
         return ch;
     }
