@@ -127,6 +127,17 @@ class StartTlsAndOptionalTest {
     }
 
     @Test
+    void anImplicitClientThatNeverStartsItsHandshakeIsClosedAfterTheTimeout() throws Exception {
+        TlsConfig quick = rsa().toBuilder().handshakeTimeout(Duration.ofMillis(300)).build();
+        try (Server server = new LineModule().start(TlsMode.IMPLICIT, quick, data);
+             Socket silent = new Socket()) {
+            silent.connect(server.localAddress("line"), 10_000);
+            silent.setSoTimeout(20_000); // far longer than the handshake timeout: a close, not this, ends the read
+            assertEquals(-1, silent.getInputStream().read(), "the server closed the silent connection");
+        }
+    }
+
+    @Test
     void anOptionalListenerServesTlsAndPlaintextOnOnePort() throws Exception {
         LineModule line = new LineModule();
         try (Server server = line.start(TlsMode.OPTIONAL, rsa(), data)) {
