@@ -14,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
@@ -78,6 +79,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean waitingStream;
     private boolean draining;
     private boolean closing;
+    private boolean greetingDeferred;
     private int errors;
     private ScheduledFuture<?> timer;
 
@@ -103,9 +105,17 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        // With implicit TLS the greeting is the first thing said inside TLS: it waits for the handshake.
+        greetingDeferred = connection.listener().tlsMode() == TlsMode.IMPLICIT;
+        if (!greetingDeferred) {
+            greet();
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void greet() {
         reply(SmtpReply.plain(220, config.serverName() + " ESMTP Berth ready"));
         armTimer();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -122,6 +132,14 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             if (!busy()) {
                 goodbye(SHUTTING_DOWN);
             }
+            return;
+        }
+        if (evt instanceof SslHandshakeCompletionEvent) {
+            if (greetingDeferred && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
+                greetingDeferred = false;
+                greet();
+            }
+            ctx.fireUserEventTriggered(evt);
             return;
         }
         if (evt instanceof IdleStateEvent) {
