@@ -45,8 +45,10 @@ public final class UsersFile implements SmtpAuthenticator {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BerthException("SMTP users file " + file + " (--smtp-users) does not exist");
         } catch (IOException e) {
-            throw new BerthException("cannot read the SMTP users file " + file + ": " + e.getMessage());
+            throw new BerthException("cannot read the SMTP users file " + file + " (--smtp-users): " + e);
         }
         Map<String, Entry> users = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
