@@ -69,9 +69,7 @@ class SmtpAuthTest {
             assertEquals("235 2.7.0 Authentication successful", c.command("AUTH PLAIN " + b64("\0alice\0s3cret pass")));
             assertEquals("503 5.5.1 Already authenticated", c.command("AUTH PLAIN " + b64("\0alice\0s3cret pass")));
             assertFalse(c.command("EHLO client.example").contains("AUTH"));
-            c.command("MAIL FROM:<alice@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("alice@example.org", "b@example.com");
             assertTrue(c.command("Subject: " + marker + "\r\n\r\nhi\r\n.").startsWith("250 "));
         }
         boolean found = false;

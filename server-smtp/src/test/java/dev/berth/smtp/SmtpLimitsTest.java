@@ -65,9 +65,7 @@ class SmtpLimitsTest {
     void aMessageOverTheLimitIsRefusedAfterDataAndNotStored() throws IOException {
         int before = server.delivered().size();
         try (SmtpTestClient c = ready()) {
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             assertEquals("552 5.3.4 Message size exceeds fixed maximum message size",
                     c.command("Subject: big\r\n\r\n" + ("y".repeat(98) + "\r\n").repeat(30) + "."));
             assertEquals("250 2.0.0 OK", c.command("NOOP"));
@@ -120,9 +118,7 @@ class SmtpLimitsTest {
     void aStalledMessageGets421AfterTheDataTimeoutAndNothingIsStored() throws IOException {
         int before = server.delivered().size();
         try (SmtpTestClient c = ready()) {
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             c.send("Subject: stalled\r\n\r\nhalf a message");
             assertEquals("421 4.4.2 Timeout, closing connection", c.reply());
             assertTrue(c.closedByServer());

@@ -67,9 +67,7 @@ class SmtpMessageHandlerTest {
             assertEquals("250 2.1.5 Recipient OK", c.command("RCPT TO:<bob@example.com>"));
             c.command("DATA");
             assertTrue(c.command("Subject: hi\r\n\r\nhello\r\n.").startsWith("250 2.0.0 Taken "));
-            c.command("MAIL FROM:<carol@example.org>");
-            c.command("RCPT TO:<bob@example.com>");
-            c.command("DATA");
+            c.beginData("carol@example.org", "bob@example.com");
             assertEquals("554 5.7.1 Rejected by content filter", c.command("a virus\r\n."));
             c.command("MAIL FROM:<dave@example.org>");
             assertEquals("250 2.0.0 OK", c.command("RSET"));
@@ -94,9 +92,7 @@ class SmtpMessageHandlerTest {
         try (SmtpTestClient c = server.connect()) {
             c.reply();
             c.command("EHLO client.example");
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             assertEquals("451 4.3.0 Local error in processing, try again later", c.command("x\r\n."));
             assertEquals("250 2.0.0 OK", c.command("NOOP"));
         }
@@ -120,9 +116,7 @@ class SmtpMessageHandlerTest {
         try (SmtpTestClient c = server.connect()) {
             c.reply();
             c.command("EHLO client.example");
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             byte[] chunk = line.repeat(100).getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < lines / 100; i++) {
                 c.send(chunk);

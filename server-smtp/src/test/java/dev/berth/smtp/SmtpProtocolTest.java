@@ -150,9 +150,7 @@ class SmtpProtocolTest {
     void aSmugglingSequenceInDataRefusesTheMessageAndStoresNoSecondMessage(String sequence) throws IOException {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient c = greeted()) {
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             c.send("Subject: first " + marker + "\r\n\r\nbody" + sequence
                     + "MAIL FROM:<admin@example.com>\r\nRCPT TO:<victim@example.com>\r\nDATA\r\n"
                     + "Subject: smuggled " + marker + "\r\n\r\nevil\r\n.\r\n");
@@ -166,9 +164,7 @@ class SmtpProtocolTest {
     void aMessageLineLongerThan1000OctetsRefusesTheMessage() throws IOException {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient c = greeted()) {
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             assertEquals("550 5.6.0 Message refused: a line is longer than 1000 octets",
                     c.command("Subject: " + marker + "\r\n\r\n" + "x".repeat(1200) + "\r\n."));
             assertEquals("250 2.0.0 OK", c.command("NOOP"));

@@ -74,9 +74,7 @@ class SmtpStartTlsTest {
         String marker = UUID.randomUUID().toString();
         try (SmtpTestClient c = secured()) {
             c.command("EHLO client.example");
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             assertTrue(c.command("Subject: " + marker + "\r\n\r\nsecret\r\n.").startsWith("250 "));
         }
         String stored = Files.readString(stored(marker));
@@ -90,9 +88,7 @@ class SmtpStartTlsTest {
             assertTrue(c.reply().startsWith("220 mx.test ESMTP"));
             assertFalse(c.command("EHLO client.example").contains("STARTTLS"));
             assertEquals("503 5.5.1 TLS already active", c.command("STARTTLS"));
-            c.command("MAIL FROM:<a@example.org>");
-            c.command("RCPT TO:<b@example.com>");
-            c.command("DATA");
+            c.beginData("a@example.org", "b@example.com");
             assertTrue(c.command("Subject: " + marker + "\r\n\r\nhi\r\n.").startsWith("250 "));
         }
         assertTrue(Files.readString(stored(marker)).contains("with ESMTPS id"));

@@ -78,6 +78,19 @@ final class SmtpTestClient implements Closeable {
         return reply();
     }
 
+    /** MAIL FROM, RCPT TO and DATA; fails unless the server answers 250, 250 and 354. */
+    void beginData(String from, String to) throws IOException {
+        expect("250 ", command("MAIL FROM:<" + from + ">"));
+        expect("250 ", command("RCPT TO:<" + to + ">"));
+        expect("354 ", command("DATA"));
+    }
+
+    private static void expect(String prefix, String reply) throws IOException {
+        if (reply == null || !reply.startsWith(prefix)) {
+            throw new IOException("expected a " + prefix.trim() + " reply, got " + reply);
+        }
+    }
+
     private String line() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;

@@ -143,19 +143,10 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
         int start = buffer.readerIndex();
         int lf = buffer.indexOf(start, buffer.writerIndex(), LF);
         if (skippingLine) {
-            if (lf < 0) {
-                buffer.skipBytes(buffer.readableBytes());
-                return null;
-            }
-            buffer.readerIndex(lf + 1);
-            skippingLine = false;
-            return new BadLine(LineProblem.TOO_LONG);
+            return skippedToLineEnd(lf) ? new BadLine(LineProblem.TOO_LONG) : null;
         }
         if (lf < 0) {
-            if (buffer.readableBytes() >= maxCommandLine) {
-                skippingLine = true;
-                buffer.skipBytes(buffer.readableBytes());
-            }
+            skipIfLongerThan(maxCommandLine);
             return null;
         }
         int length = lf + 1 - start;
@@ -174,21 +165,16 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
             int start = buffer.readerIndex();
             int lf = buffer.indexOf(start, buffer.writerIndex(), LF);
             if (skippingLine) {
-                if (lf < 0) {
-                    buffer.skipBytes(buffer.readableBytes());
+                if (!skippedToLineEnd(lf)) {
                     return null;
                 }
-                buffer.readerIndex(lf + 1);
-                skippingLine = false;
                 // The long line's end is unknown-clean; a "." right after it must not end the message.
                 atCleanLineStart = false;
                 continue;
             }
             if (lf < 0) {
-                if (buffer.readableBytes() >= maxTextLine) {
+                if (skipIfLongerThan(maxTextLine)) {
                     spoil(LineProblem.TOO_LONG);
-                    skippingLine = true;
-                    buffer.skipBytes(buffer.readableBytes());
                 }
                 return null;
             }
@@ -215,6 +201,27 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
             return new Content(bytes(from, lf + 1 - from));
         }
         return null;
+    }
+
+    /** Skipping an over-long line: drops its bytes; true once its LF (at {@code lf}, or -1 if not yet read) is passed. */
+    private boolean skippedToLineEnd(int lf) {
+        if (lf < 0) {
+            buffer.skipBytes(buffer.readableBytes());
+            return false;
+        }
+        buffer.readerIndex(lf + 1);
+        skippingLine = false;
+        return true;
+    }
+
+    /** A partial line already at {@code limit} octets will not fit: drop it as it comes, without buffering it. */
+    private boolean skipIfLongerThan(int limit) {
+        if (buffer.readableBytes() < limit) {
+            return false;
+        }
+        skippingLine = true;
+        buffer.skipBytes(buffer.readableBytes());
+        return true;
     }
 
     private void spoil(LineProblem problem) {
