@@ -131,6 +131,10 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
     }
 
     private static void ensureMaildir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            fsync(dir.getParent()); // a new per-recipient Maildir must itself survive a crash
+        }
         for (String sub : new String[] {"tmp", "new", "cur"}) {
             Path p = dir.resolve(sub);
             if (!Files.isDirectory(p)) {

@@ -139,6 +139,30 @@ class RealClientsTest {
     }
 
     @Test
+    void pythonSmtplibSendsToUtf8AddressesWithSmtpUtf8() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String script = String.join("\n",
+                "import smtplib, sys",
+                "from email.message import EmailMessage",
+                "from email import policy",
+                "m = EmailMessage(policy=policy.SMTPUTF8)",
+                "m['From'] = 'jösé@exämple.org'",
+                "m['To'] = '用户@例子.广告'",
+                "m['Subject'] = sys.argv[2] + ' ünïcödé'",
+                "m.set_content('Grüße\\n')",
+                "with smtplib.SMTP('127.0.0.1', int(sys.argv[1])) as s:",
+                "    s.ehlo()",
+                "    assert s.has_extn('smtputf8')",
+                "    s.send_message(m)",
+                "print('sent')", "");
+        Result r = run(List.of("python3", "-c", script, port, marker), null);
+        assertEquals(0, r.exit(), r.output());
+        String s = stored(marker);
+        assertTrue(s.startsWith("Return-Path: <jösé@exämple.org>\r\n"), s);
+        assertTrue(s.contains(" with UTF8SMTP id ") && s.contains("for <用户@例子.广告>;") && s.contains(marker + " ünïcödé"), s);
+    }
+
+    @Test
     void opensslSClientSpeaksStartTlsSmtp() throws Exception {
         String marker = UUID.randomUUID().toString();
         String session = "EHLO openssl.example\nMAIL FROM:<o@example.org>\nRCPT TO:<rcpt@example.com>\nDATA\n"
