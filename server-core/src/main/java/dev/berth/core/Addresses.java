@@ -1,6 +1,5 @@
 package dev.berth.core;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -24,14 +23,7 @@ public final class Addresses {
         if (address.getAddress() == null) {
             return address.getHostString();
         }
-        String h = address.getAddress().getHostAddress();
-        if (address.getAddress() instanceof Inet6Address) {
-            int zone = h.indexOf('%');
-            if (zone >= 0) {
-                h = h.substring(0, zone);
-            }
-        }
-        return h;
+        return io.netty.util.NetUtil.toAddressString(address.getAddress());
     }
 
     /** {@code host:port} of any socket address, for logs. */

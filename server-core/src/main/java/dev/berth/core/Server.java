@@ -182,13 +182,26 @@ public final class Server implements AutoCloseable {
         f.awaitUninterruptibly();
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
-            String why = cause == null ? "unknown error" : cause.getMessage();
-            if (why == null) {
-                why = cause.getClass().getSimpleName();
-            }
+            String why = bindFailure(cause);
             throw new BerthException("listener " + l.name() + ": cannot bind " + l.describeAddress() + ": " + why, cause);
         }
         bound.put(l.name(), f.channel());
+    }
+
+    /** The reason a bind failed, in the words people search for, without the native call's prefix. */
+    private static String bindFailure(Throwable cause) {
+        String m = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+        if (m.contains("Address already in use")) {
+            return "Address already in use";
+        }
+        if (m.contains("Cannot assign requested address")) {
+            return "the address is not one of this machine's";
+        }
+        if (m.contains("Permission denied")) {
+            return "Permission denied (ports below 1024 need privileges)";
+        }
+        int colon = m.lastIndexOf("): ");
+        return colon >= 0 ? m.substring(colon + 3) : m;
     }
 
     private void initConnection(Channel ch, ListenerConfig l, ProtocolModule module, ServerContext context,

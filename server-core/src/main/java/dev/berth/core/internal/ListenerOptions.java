@@ -82,16 +82,16 @@ public final class ListenerOptions {
                         + "-proxy-trusted with at least one address block");
             }
             b.proxyProtocol(mode == ProxyProtocol.OFF ? ProxyProtocolConfig.OFF : ProxyProtocolConfig.of(mode, trusted));
-            int high = (int) positive(s, n + "-write-buffer-high", d.writeBufferHigh());
-            int low = (int) positive(s, n + "-write-buffer-low", d.writeBufferLow());
-            try {
-                d = d.withMaxConnections((int) positive(s, n + "-max-connections", d.maxConnections()))
-                        .withMaxConnectionsPerIp((int) positive(s, n + "-max-connections-per-ip", d.maxConnectionsPerIp()))
-                        .withIdleTimeout(s.duration(n + "-idle-timeout", d.idleTimeout()))
-                        .withWriteBuffer(low, high);
-            } catch (BerthException e) {
-                throw new BerthException("listener " + n + ": " + e.getMessage());
+            int high = (int) size(s, n + "-write-buffer-high", d.writeBufferHigh());
+            int low = (int) size(s, n + "-write-buffer-low", d.writeBufferLow());
+            int max = positive(s, n + "-max-connections", d.maxConnections());
+            int perIp = positive(s, n + "-max-connections-per-ip", d.maxConnectionsPerIp());
+            java.time.Duration idle = s.duration(n + "-idle-timeout", d.idleTimeout());
+            if (low > high) {
+                throw new BerthException("--" + n + "-write-buffer-low (" + low + ") is above --" + n
+                        + "-write-buffer-high (" + high + ")");
             }
+            d = d.withMaxConnections(max).withMaxConnectionsPerIp(perIp).withIdleTimeout(idle).withWriteBuffer(low, high);
         } else {
             long max = s.size(n + "-max-datagram-size", d.maxDatagramSize());
             if (max < 1 || max > 65_535) {
@@ -110,10 +110,18 @@ public final class ListenerOptions {
         return p;
     }
 
-    private static long positive(ModuleSettings s, String flag, long fallback) {
+    private static int positive(ModuleSettings s, String flag, int fallback) {
+        int v = s.integer(flag, fallback);
+        if (v < 1) {
+            throw ModuleSettings.bad(flag, String.valueOf(v), "a positive number");
+        }
+        return v;
+    }
+
+    private static long size(ModuleSettings s, String flag, long fallback) {
         long v = s.size(flag, fallback);
         if (v < 1 || v > Integer.MAX_VALUE) {
-            throw ModuleSettings.bad(flag, s.get(flag).orElse(""), "a positive number");
+            throw ModuleSettings.bad(flag, s.get(flag).orElse(""), "a size within 1..2g");
         }
         return v;
     }
