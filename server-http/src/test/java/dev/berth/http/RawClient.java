@@ -50,6 +50,15 @@ final class RawClient implements AutoCloseable {
 
     /** One response with a Content-Length body (or none): status line, headers and body. */
     String readResponse() throws IOException {
+        return readResponse(false);
+    }
+
+    /** One response to HEAD: its Content-Length describes a body that is not sent. */
+    String readHeadResponse() throws IOException {
+        return readResponse(true);
+    }
+
+    private String readResponse(boolean headOnly) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -64,7 +73,7 @@ final class RawClient implements AutoCloseable {
                 length = Integer.parseInt(line.substring(15).trim());
             }
         }
-        byte[] body = in.readNBytes(length);
+        byte[] body = headOnly ? new byte[0] : in.readNBytes(length);
         return head + new String(body, StandardCharsets.ISO_8859_1);
     }
 
