@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  * line, a client that stays silent past the timeout or ends its side without a message, and a
  * draining server each get one line saying so before the close.
  *
- * <p>The server speaks first, which TLS in OPTIONAL mode makes delicate: until the client's first
- * bytes show whether it speaks TLS, a plaintext greeting would break a TLS client. So while core's
- * TLS sniffer is still deciding, the greeting waits for the handshake, for the client's first line,
- * or for a short grace period after which the silent client is taken to be a plaintext one.
+ * <p>The server speaks first, which TLS makes delicate: a greeting written before the handshake
+ * would reach the client in plaintext. With TLS at accept (IMPLICIT) the greeting waits for the
+ * handshake. In OPTIONAL mode, until the client's first bytes show whether it speaks TLS, the
+ * greeting waits for the handshake, for the client's first line, or for a short grace period after
+ * which the silent client is taken to be a plaintext one.
  */
 public final class GreetingHandler extends ChannelInboundHandlerAdapter {
     /** How long a silent client on an OPTIONAL-TLS listener has to start a TLS handshake. */
@@ -47,16 +48,17 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         timeout = ctx.executor().schedule(() -> end(ctx, "Goodbye: no message came in time."),
                 settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        if (ctx.pipeline().get(PipelineNames.TLS_SNIFFER) == null) {
-            // No TLS, or an SslHandler that holds the greeting until its handshake is done.
-            greet(ctx);
-        } else {
+        if (ctx.pipeline().get(PipelineNames.TLS_SNIFFER) != null) {
             grace = ctx.executor().schedule(() -> {
                 if (ctx.pipeline().get(PipelineNames.TLS) == null) {
                     greet(ctx);
                 }
             }, OPTIONAL_TLS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (ctx.pipeline().get(PipelineNames.TLS) == null) {
+            greet(ctx);
         }
+        // Otherwise TLS is on from the accept, and the greeting waits for the handshake: until the
+        // ClientHello is read, core's TLS handler lets writes through in plaintext.
         ctx.fireChannelActive();
     }
 

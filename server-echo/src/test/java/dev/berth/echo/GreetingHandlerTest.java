@@ -140,6 +140,18 @@ class GreetingHandlerTest {
     }
 
     @Test
+    void onAnImplicitTlsListenerTheGreetingWaitsForTheHandshake() throws Exception {
+        EmbeddedChannel ch = greetingBehind(PipelineNames.TLS);
+        assertNull(ch.readOutbound(), "nothing may pass before the TLS handshake");
+        ch.advanceTimeBy(GreetingHandler.OPTIONAL_TLS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertNull(ch.readOutbound(), "not even after the optional mode's grace");
+        ch.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        assertEquals(GREETING, read(ch));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void onAnOptionalTlsListenerTheGreetingWaitsForTheHandshake() throws Exception {
         EmbeddedChannel ch = greetingBehindTlsSniffer();
         assertNull(ch.readOutbound(), "no plaintext before the client's first bytes decide");
@@ -180,8 +192,13 @@ class GreetingHandlerTest {
 
     /** A connection whose TLS sniffer (here a stand-in that passes bytes on) has not decided yet. */
     private static EmbeddedChannel greetingBehindTlsSniffer() throws Exception {
+        return greetingBehind(PipelineNames.TLS_SNIFFER);
+    }
+
+    /** A connection with a stand-in, named as core names it, for the TLS handler or the sniffer. */
+    private static EmbeddedChannel greetingBehind(String tlsHandlerName) throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
-        ch.pipeline().addLast(PipelineNames.TLS_SNIFFER, new ChannelInboundHandlerAdapter());
+        ch.pipeline().addLast(tlsHandlerName, new ChannelInboundHandlerAdapter());
         ch.pipeline().addLast(new MessageDecoder(SETTINGS.maxMessage()), new GreetingHandler(SETTINGS));
         ch.register();
         return ch;
