@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,7 +107,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
             Path chain = config.secondCertificateChain().get();
             CertifiedKey second = MaterialLoader.load(chain, config.secondPrivateKey().orElse(chain),
                     config.keyPassphrase().orElse(null), config.allowExpired(), now);
-            if (!new java.util.HashSet<>(List.of(second.key.getAlgorithm(), main.get(0).key.getAlgorithm()))
+            if (!new HashSet<>(List.of(second.key.getAlgorithm(), main.get(0).key.getAlgorithm()))
                     .equals(Set.of("RSA", "EC"))) {
                 throw new BerthException("TLS certificate chain " + chain + ": has a " + second.key.getAlgorithm()
                         + " key beside a " + main.get(0).key.getAlgorithm() + " first chain; two chains must be "
@@ -116,11 +117,12 @@ final class ReloadingContextProvider implements TlsContextProvider {
         }
         // With two chains the RSA one is the default, since every client can verify RSA; the ECDSA one goes to
         // clients whose ClientHello says they accept it.
-        CertifiedKey rsaOrOnly = main.size() == 2 && !main.get(0).key.getAlgorithm().equals("RSA") ? main.get(1) : main.get(0);
+        boolean ecdsaFirst = main.size() == 2 && !main.get(0).key.getAlgorithm().equals("RSA");
+        CertifiedKey rsaOrOnly = ecdsaFirst ? main.get(1) : main.get(0);
         SslContext defaultContext = ContextFactory.build(rsaOrOnly, config, policy, provider, cas, alpn);
         SslContext ecdsaContext = null;
         if (main.size() == 2) {
-            CertifiedKey ecdsa = rsaOrOnly == main.get(0) ? main.get(1) : main.get(0);
+            CertifiedKey ecdsa = ecdsaFirst ? main.get(0) : main.get(1);
             ecdsaContext = ContextFactory.build(ecdsa, config, policy, provider, cas, alpn);
         }
         Map<String, SslContext> sni = new LinkedHashMap<>();
