@@ -6,6 +6,7 @@ import dev.berth.core.tls.StartTls;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.internal.MessageStream;
 import dev.berth.smtp.internal.PathParser;
+import dev.berth.smtp.internal.SaslExchange;
 import dev.berth.smtp.internal.SerialExecutor;
 import dev.berth.smtp.internal.SmtpFrame;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
@@ -23,7 +24,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,8 +73,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean tooBig;
     private boolean lastChunk;
     private SmtpReply chunkRefusal;
-    private String authMechanism;
-    private String loginUser;
+    private SaslExchange sasl;
     private boolean waitingHandler;
     private boolean waitingStream;
     private boolean draining;
@@ -496,57 +495,43 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String[] parts = arg.trim().split(" +");
-        String mechanism = parts[0].toUpperCase(Locale.ROOT);
-        if (parts.length > 2 || !(mechanism.equals("PLAIN") || mechanism.equals("LOGIN"))) {
+        SaslExchange exchange = SaslExchange.start(parts[0]);
+        if (parts.length > 2 || exchange == null) {
             error(SmtpReply.of(504, "5.5.4", "Unrecognized authentication type"));
             return;
         }
-        authMechanism = mechanism;
-        loginUser = null;
+        sasl = exchange;
         mode = Mode.AUTH;
-        if (parts.length == 2) {
-            authResponse(parts[1].getBytes(StandardCharsets.US_ASCII));
-        } else {
-            reply(SmtpReply.plain(334, mechanism.equals("PLAIN") ? "" : "VXNlcm5hbWU6"));
-        }
+        authStep(exchange.begin(parts.length == 2 ? parts[1] : null));
     }
 
     private void authResponse(byte[] line) {
-        String text = new String(line, StandardCharsets.US_ASCII);
-        if (text.equals("*")) {
-            mode = Mode.COMMAND;
-            error(SmtpReply.of(501, "5.0.0", "Authentication canceled"));
-            return;
-        }
-        byte[] decoded;
-        try {
-            decoded = text.equals("=") ? new byte[0] : Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            mode = Mode.COMMAND;
-            error(SmtpReply.of(501, "5.5.2", "Cannot decode the base64 response"));
-            return;
-        }
-        String value = new String(decoded, StandardCharsets.UTF_8);
-        if (authMechanism.equals("LOGIN") && loginUser == null) {
-            loginUser = value;
-            reply(SmtpReply.plain(334, "UGFzc3dvcmQ6"));
+        authStep(sasl.respond(new String(line, StandardCharsets.US_ASCII)));
+    }
+
+    private void authStep(SaslExchange.Step step) {
+        if (step instanceof SaslExchange.Challenge) {
+            reply(SmtpReply.plain(334, ((SaslExchange.Challenge) step).base64()));
             return;
         }
         mode = Mode.COMMAND;
-        String user;
-        String password;
-        if (authMechanism.equals("LOGIN")) {
-            user = loginUser;
-            password = value;
-        } else {
-            String[] fields = value.split("\0", -1);
-            if (fields.length != 3 || (!fields[0].isEmpty() && !fields[0].equals(fields[1]))) {
-                error(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"));
-                return;
+        sasl = null;
+        if (step instanceof SaslExchange.Failure) {
+            switch (((SaslExchange.Failure) step).reason()) {
+                case CANCELED:
+                    error(SmtpReply.of(501, "5.0.0", "Authentication canceled"));
+                    break;
+                case NOT_BASE64:
+                    error(SmtpReply.of(501, "5.5.2", "Cannot decode the base64 response"));
+                    break;
+                default:
+                    error(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"));
             }
-            user = fields[1];
-            password = fields[2];
+            return;
         }
+        SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
+        String user = credentials.user();
+        String password = credentials.password();
         SmtpAuthenticator authenticator = config.authenticator().orElseThrow();
         callHandler(() -> {
             char[] secret = password.toCharArray();
