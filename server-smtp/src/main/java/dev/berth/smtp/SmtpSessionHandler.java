@@ -4,7 +4,6 @@ import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
 import dev.berth.core.tls.StartTls;
 import dev.berth.core.tls.TlsMode;
-import dev.berth.smtp.internal.MessageStream;
 import dev.berth.smtp.internal.PathParser;
 import dev.berth.smtp.internal.SaslExchange;
 import dev.berth.smtp.internal.SerialExecutor;
@@ -67,10 +66,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private Mode mode = Mode.COMMAND;
     private MailTransaction transaction;
     private SmtpMessageHandler handler;
-    private MessageStream stream;
-    private CompletableFuture<SmtpReply> dataResult;
-    private long contentSize;
-    private boolean tooBig;
+    private MessageIntake intake;
     private boolean lastChunk;
     private SmtpReply chunkRefusal;
     private SaslExchange sasl;
@@ -344,7 +340,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(BAD_SEQUENCE_MAIL);
             return;
         }
-        if (stream != null) {
+        if (intake != null) {
             error(SmtpReply.of(503, "5.5.1", "Bad sequence of commands: BDAT in progress"));
             return;
         }
@@ -389,7 +385,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(SmtpReply.of(501, "5.5.4", "Syntax: DATA"));
         } else if (transaction == null) {
             error(BAD_SEQUENCE_MAIL);
-        } else if (stream != null) {
+        } else if (intake != null) {
             error(SmtpReply.of(503, "5.5.1", "Bad sequence of commands: BDAT in progress"));
         } else if (transaction.recipients().isEmpty()) {
             error(NO_RECIPIENTS);
@@ -416,7 +412,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             chunkRefusal = BAD_SEQUENCE_MAIL;
         } else if (transaction.recipients().isEmpty()) {
             chunkRefusal = NO_RECIPIENTS;
-        } else if (stream == null) {
+        } else if (intake == null) {
             startContent();
         }
         mode = Mode.BDAT;
@@ -555,42 +551,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     // ---- message content --------------------------------------------------------------------------
 
     private void startContent() {
-        contentSize = 0;
-        tooBig = false;
-        MessageStream s = new MessageStream(() -> ctx.executor().execute(this::streamHasRoom));
-        CompletableFuture<SmtpReply> result = new CompletableFuture<>();
-        MailTransaction tx = transaction;
-        SmtpMessageHandler h = handler;
-        stream = s;
-        dataResult = result;
-        serial.execute(() -> {
-            SmtpReply r;
-            try {
-                r = h.onData(tx, s);
-                if (r == null) {
-                    r = SmtpReply.MESSAGE_ACCEPTED;
-                }
-            } catch (Throwable e) {
-                log.debug("message handler failed on {}: {}", tx.id(), e.toString());
-                r = SmtpReply.LOCAL_ERROR;
-            } finally {
-                s.readerGone();
-            }
-            result.complete(r);
-        });
+        intake = new MessageIntake(transaction, handler, serial, config.maxMessageSize(),
+                () -> ctx.executor().execute(this::streamHasRoom));
     }
 
     private void content(byte[] bytes) {
-        if (mode == Mode.BDAT && chunkRefusal != null || stream == null || tooBig) {
+        if (mode == Mode.BDAT && chunkRefusal != null || intake == null) {
             return;
         }
-        contentSize += bytes.length;
-        if (contentSize > config.maxMessageSize()) {
-            tooBig = true;
-            stream.abort("larger than " + config.maxMessageSize() + " octets");
-            return;
-        }
-        if (!stream.offer(bytes)) {
+        if (!intake.add(bytes)) {
             waitingStream = true;
             pauseInput();
         }
@@ -610,13 +579,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 error(chunkRefusal);
                 return;
             }
-            if (tooBig) {
+            if (intake.tooBig()) {
                 endTransaction("too big");
                 error(TOO_BIG);
                 return;
             }
             if (!lastChunk) {
-                reply(SmtpReply.of(250, "2.0.0", contentSize + " octets received"));
+                reply(SmtpReply.of(250, "2.0.0", intake.size() + " octets received"));
                 return;
             }
         }
@@ -626,19 +595,14 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             refusal = SmtpReply.of(550, "5.6.0", "Message refused: bare CR or LF in the message; lines end with CRLF");
         } else if (problem == LineProblem.TOO_LONG) {
             refusal = SmtpReply.of(550, "5.6.0", "Message refused: a line is longer than " + config.maxTextLine() + " octets");
-        } else if (tooBig) {
+        } else if (intake.tooBig()) {
             refusal = TOO_BIG;
         }
-        MessageStream s = stream;
-        if (refusal != null) {
-            s.abort(refusal.lines().get(0));
-        } else {
-            s.finish();
-        }
+        CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
         SmtpReply finalRefusal = refusal;
         waitingHandler = true;
         pauseInput();
-        dataResult.whenComplete((r, e) -> ctx.executor().execute(() -> {
+        handlerReply.whenComplete((r, e) -> ctx.executor().execute(() -> {
             waitingHandler = false;
             endTransaction("message done");
             if (finalRefusal != null) {
@@ -703,9 +667,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void endTransaction(String why) {
-        if (stream != null) {
-            stream.abort(why);
-            stream = null;
+        if (intake != null) {
+            intake.abort(why);
+            intake = null;
         }
         if (handler != null) {
             SmtpMessageHandler h = handler;
@@ -719,7 +683,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         handler = null;
         transaction = null;
-        dataResult = null;
     }
 
     private void reply(SmtpReply r) {
