@@ -168,7 +168,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof SmtpFrame.BadLine) {
             LineProblem p = ((SmtpFrame.BadLine) msg).problem();
-            mode = mode == Mode.AUTH ? Mode.COMMAND : mode;
+            if (mode == Mode.AUTH) {
+                mode = Mode.COMMAND; // a broken response line ends the AUTH exchange
+                sasl = null;
+            }
             error(p == LineProblem.TOO_LONG
                     ? SmtpReply.of(500, "5.5.2", "Line too long: at most " + config.maxCommandLine() + " octets")
                     : SmtpReply.of(500, "5.5.2", "Bare CR or LF: command lines end with CRLF"));
