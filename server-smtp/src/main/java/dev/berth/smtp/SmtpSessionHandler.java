@@ -193,6 +193,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(SmtpReply.of(500, "5.5.2", "Command is not valid UTF-8"));
             return;
         }
+        for (byte b : bytes) {
+            // NUL, ESC and friends have no place in a command and must never reach a Received: header.
+            if ((b >= 0 && b < 0x20) || b == 0x7f) {
+                error(SmtpReply.of(500, "5.5.2", "Control character in the command"));
+                return;
+            }
+        }
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String arg = space < 0 ? "" : line.substring(space + 1);
@@ -288,11 +295,12 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             String v = p.getValue();
             switch (p.getKey()) {
                 case "SIZE":
-                    if (!v.matches("[0-9]{1,18}")) {
+                    if (!v.matches("[0-9]+")) {
                         error(SmtpReply.of(501, "5.5.4", "Syntax: SIZE=octets"));
                         return;
                     }
-                    size = OptionalLong.of(Long.parseLong(v));
+                    // More digits than a long holds is still a size, just one far over any limit (RFC 1870 6.1).
+                    size = OptionalLong.of(v.length() > 18 ? Long.MAX_VALUE : Long.parseLong(v));
                     if (size.getAsLong() > config.maxMessageSize()) {
                         error(TOO_BIG);
                         return;
@@ -582,12 +590,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 error(chunkRefusal);
                 return;
             }
-            if (intake.tooBig()) {
-                endTransaction("too big");
-                error(TOO_BIG);
-                return;
-            }
-            if (!lastChunk) {
+            if (!lastChunk && !intake.tooBig()) {
                 reply(SmtpReply.of(250, "2.0.0", intake.size() + " octets received"));
                 return;
             }
