@@ -130,6 +130,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = new Exchange(h);
         queue.add(ex);
         receiving = ex;
+        if (!http2 && queue.size() >= service.limits().maxPipelined()) {
+            // enough answers owed: stop reading until some are written, so pipelining cannot grow the queue without bound
+            ctx.channel().config().setAutoRead(false);
+        }
         if (h.decoderResult().isFailure()) {
             refuse(ex, 400, "malformed request");
             return;
@@ -226,6 +230,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void flush() {
         while (!closing && !queue.isEmpty() && queue.peek().response != null) {
             write(queue.poll());
+        }
+        if (!http2 && !closing && !ctx.channel().config().isAutoRead() && queue.size() < service.limits().maxPipelined()
+                && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
         }
         if (closing) {
             queue.forEach(Exchange::release);
