@@ -205,6 +205,17 @@ public final class HttpModule implements ProtocolModule {
             return this;
         }
 
+        /**
+         * A route whose handler reads the body as it arrives, from {@link HttpRequest#bodyStream()}: it is
+         * called as soon as the request head is read, on the worker pool (reading the stream blocks).
+         */
+        public Builder streaming(String method, String path, HttpHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            router.add(method(method), path, request -> pending.onWorkerPool(handler).handle(request), true);
+            staticFallbackOff();
+            return this;
+        }
+
         /** What answers requests no route matches (default: 404, or static files once configured). */
         public Builder fallback(HttpHandler handler) {
             this.fallback = HttpService.onEventLoop(Objects.requireNonNull(handler, "handler"));

@@ -8,7 +8,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Chooses HTTP/1.1 or HTTP/2 for a new connection: by ALPN after the TLS handshake, or on plaintext by
@@ -49,6 +51,21 @@ public final class ProtocolSelection {
         PrefaceSniffer(HttpService service, ConnectionContext connection) {
             this.service = service;
             this.connection = connection;
+        }
+
+        private ScheduledFuture<?> timeout;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            // a client that opens a connection and sends nothing is held no longer than a slow header section
+            timeout = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, service.limits().headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void handlerRemoved0(ChannelHandlerContext ctx) {
+            timeout.cancel(false);
         }
 
         @Override
