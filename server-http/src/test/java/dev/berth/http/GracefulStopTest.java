@@ -58,6 +58,19 @@ class GracefulStopTest {
     }
 
     @Test
+    void connectionsThatHaveSentNothingYetAreClosedAtOnceOnStop() throws Exception {
+        TestServer server = TestServer.start(HttpModule.builder().redirectToHttps(false).get("/", r -> HttpResponse.text("ok")));
+        try (RawClient plain = new RawClient(server.httpPort()); RawClient tls = new RawClient(server.httpsPort())) {
+            Thread.sleep(200); // both accepted: one waits for its first bytes, the other for a ClientHello
+            assertTrue(server.server.stop(Duration.ofSeconds(15)), "nothing held the stop up to its deadline");
+            assertEquals("", plain.readUntilClosed());
+            assertEquals("", tls.readUntilClosed());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void anHttp2ConnectionGetsGoAwayOnStop() throws Exception {
         TestServer server = TestServer.start(HttpModule.builder().redirectToHttps(false).get("/", r -> HttpResponse.text("ok")));
         try (Socket s = new Socket()) {

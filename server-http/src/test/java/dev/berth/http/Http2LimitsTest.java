@@ -70,6 +70,14 @@ class Http2LimitsTest {
     }
 
     @Test
+    void aHeaderListOverTheLimitOnAStreamGets431() throws Exception {
+        String answer = Curl.run("-k", "--http2", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                "X-Big: " + "b".repeat(20_000), server.https("/n/1"));
+        assertEquals("431", answer);
+        assertEquals("1", Curl.run("-k", "--http2", server.https("/n/1")));
+    }
+
+    @Test
     void manyParallelStreamsOnOneConnectionAllGetTheirOwnAnswers() throws Exception {
         HttpClient client = Clients.client(HttpClient.Version.HTTP_2);
         List<CompletableFuture<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.Drain;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,6 +28,16 @@ public final class ProtocolSelection {
     /** For TLS listeners: h2 when the client chose it by ALPN, HTTP/1.1 otherwise. */
     public static ApplicationProtocolNegotiationHandler byAlpn(HttpService service, ConnectionContext connection) {
         return new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt == Drain.EVENT) {
+                    // still shaking hands: no request in flight, nothing to finish
+                    ctx.close();
+                    return;
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
@@ -66,6 +77,15 @@ public final class ProtocolSelection {
         @Override
         protected void handlerRemoved0(ChannelHandlerContext ctx) {
             timeout.cancel(false);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt == Drain.EVENT) {
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
         }
 
         @Override
