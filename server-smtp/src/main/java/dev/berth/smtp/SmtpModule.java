@@ -108,6 +108,13 @@ public final class SmtpModule implements ProtocolModule {
 
     @Override
     public void start(ServerContext server) {
+        for (ListenerConfig l : server.listeners()) {
+            // The server speaks first in SMTP, so there are no client bytes to sniff for a ClientHello.
+            if (l.protocol().equals(name()) && l.tlsMode() == TlsMode.OPTIONAL) {
+                throw new BerthException("--" + l.name() + "-tls optional cannot serve SMTP, whose server speaks first:"
+                        + " use starttls, implicit or none");
+            }
+        }
         if (factory == null) {
             Path root = maildir != null ? maildir : server.dataDirectory().resolve("maildir");
             MaildirStore store = new MaildirStore(root, layout);
