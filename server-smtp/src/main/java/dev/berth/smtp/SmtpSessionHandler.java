@@ -2,6 +2,7 @@ package dev.berth.smtp;
 
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.ReadPause;
 import dev.berth.core.tls.StartTls;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.internal.PathParser;
@@ -14,7 +15,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
@@ -44,6 +44,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SmtpSessionHandler.class);
     static final String FRAMER = "smtp.framer";
     static final String NAME = "smtp.session";
+    /** This session's reason to hold reading off: a handler at work, a full message stream, or closing. */
+    private static final String READ_PAUSE = "smtp.session";
 
     private static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout, closing connection");
     private static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2", "Service shutting down, closing connection");
@@ -74,7 +76,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean waitingStream;
     private boolean draining;
     private boolean closing;
-    private boolean greetingDeferred;
     private int errors;
     private ScheduledFuture<?> timer;
 
@@ -100,17 +101,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        // With implicit TLS the greeting is the first thing said inside TLS: it waits for the handshake.
-        greetingDeferred = connection.listener().tlsMode() == TlsMode.IMPLICIT;
-        if (!greetingDeferred) {
-            greet();
-        }
-        ctx.fireChannelActive();
-    }
-
-    private void greet() {
+        // On implicit-TLS listeners core holds channelActive until the handshake has succeeded.
         reply(SmtpReply.plain(220, config.serverName() + " ESMTP Berth ready"));
         armTimer();
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -127,14 +121,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             if (!busy()) {
                 goodbye(SHUTTING_DOWN);
             }
-            return;
-        }
-        if (evt instanceof SslHandshakeCompletionEvent) {
-            if (greetingDeferred && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
-                greetingDeferred = false;
-                greet();
-            }
-            ctx.fireUserEventTriggered(evt);
             return;
         }
         if (evt instanceof IdleStateEvent) {
@@ -656,7 +642,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private void pauseInput() {
         cancelTimer();
         framer.suspend();
-        ctx.channel().config().setAutoRead(false);
+        ReadPause.pause(ctx.channel(), READ_PAUSE);
     }
 
     private void resumeInput() {
@@ -668,7 +654,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         armTimer();
-        ctx.channel().config().setAutoRead(true);
+        ReadPause.resume(ctx.channel(), READ_PAUSE);
         framer.resume();
     }
 
@@ -713,7 +699,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         cancelTimer();
         framer.suspend();
-        ctx.channel().config().setAutoRead(false);
+        ReadPause.pause(ctx.channel(), READ_PAUSE);
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 

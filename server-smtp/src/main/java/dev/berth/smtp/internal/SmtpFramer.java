@@ -110,11 +110,6 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
         } finally {
             in.release();
         }
-        if (suspended) {
-            // Something else (core's backpressure) may have turned reading back on: while the session
-            // waits, nothing more is read, so the buffer holds at most one read's worth.
-            ctx.channel().config().setAutoRead(false);
-        }
         drain();
     }
 
