@@ -50,6 +50,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout, closing connection");
     private static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2", "Service shutting down, closing connection");
     private static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Too many errors, closing connection");
+    private static final SmtpReply HANDLER_TIMEOUT = SmtpReply.of(451, "4.3.0", "Local error in processing: the handler timed out");
     private static final SmtpReply OK = SmtpReply.of(250, "2.0.0", "OK");
     private static final SmtpReply BAD_SEQUENCE_MAIL = SmtpReply.of(503, "5.5.1", "Bad sequence of commands: need MAIL first");
     private static final SmtpReply NO_RECIPIENTS = SmtpReply.of(554, "5.5.1", "No valid recipients");
@@ -61,7 +62,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final SmtpMessageHandlerFactory factory;
     private final ConnectionContext connection;
     private final SessionState session;
-    private final SerialExecutor serial;
+    private final Executor blocking;
+    private SerialExecutor serial;
     private ChannelHandlerContext ctx;
     private SmtpFramer framer;
 
@@ -86,6 +88,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.framer = framer;
         this.session = new SessionState(connection, config.serverName());
+        this.blocking = blocking;
         this.serial = new SerialExecutor(blocking);
     }
 
@@ -592,26 +595,21 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
         SmtpReply finalRefusal = refusal;
-        waitingHandler = true;
-        pauseInput();
-        handlerReply.whenComplete((r, e) -> ctx.executor().execute(() -> {
-            waitingHandler = false;
+        awaitHandler(handlerReply, r -> {
             endTransaction("message done");
             if (finalRefusal != null) {
                 error(finalRefusal);
             } else {
                 reply(r);
             }
-            resumeInput();
-        }));
+        });
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------
 
     /** Runs {@code work} on the blocking executor with reading paused, then {@code then} on the event loop. */
     private void callHandler(Supplier<SmtpReply> work, Consumer<SmtpReply> then) {
-        waitingHandler = true;
-        pauseInput();
+        CompletableFuture<SmtpReply> result = new CompletableFuture<>();
         serial.execute(() -> {
             SmtpReply r;
             try {
@@ -623,16 +621,48 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 log.debug("SMTP handler failed for {}: {}", connection.remoteAddress(), e.toString());
                 r = SmtpReply.LOCAL_ERROR;
             }
-            SmtpReply reply = r;
-            ctx.executor().execute(() -> {
-                waitingHandler = false;
-                if (closing || !ctx.channel().isActive()) {
-                    return;
-                }
-                then.accept(reply);
-                resumeInput();
-            });
+            result.complete(r);
         });
+        awaitHandler(result, then);
+    }
+
+    /**
+     * Waits, with reading paused, for a handler's reply and passes it to {@code then} on the event loop;
+     * a handler slower than the handler timeout gets the transaction ended and the client 451 instead.
+     */
+    private void awaitHandler(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then) {
+        waitingHandler = true;
+        pauseInput();
+        boolean[] settled = {false};
+        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            waitingHandler = false;
+            log.warn("SMTP handler for {} gave no reply within {}: transaction ended", connection.remoteAddress(),
+                    config.handlerTimeout());
+            endTransaction("handler timeout"); // its onDone queues behind the stuck call, in order
+            // The stuck call keeps its thread; this session's later calls must not queue behind it.
+            serial = new SerialExecutor(blocking);
+            if (!closing && ctx.channel().isActive()) {
+                reply(HANDLER_TIMEOUT);
+                resumeInput();
+            }
+        }, config.handlerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> ctx.executor().execute(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            deadline.cancel(false);
+            waitingHandler = false;
+            if (closing || !ctx.channel().isActive()) {
+                return;
+            }
+            then.accept(r != null ? r : SmtpReply.LOCAL_ERROR);
+            resumeInput();
+        }));
     }
 
     private boolean busy() {
