@@ -22,7 +22,7 @@ TARGETS = {
     ("tls-rsa", "nginx"): None,
     ("static", "nginx"): (">=", 0.9, ""),
     ("smtp", "smtp-sink"): (">=", 1.0, ""),
-    ("smtp", "aiosmtpd"): (">=", 1.0, "durable Maildir vs discarding; 3x is the target when Berth discards too"),
+    ("smtp", "aiosmtpd"): (">=", 1.0, "Maildir vs discarding"),
     ("tcp-echo-rr", "netty"): (">=", 0.95, ""),
     ("tcp-echo-rr", "socat"): (">=", 2.0, ""),
     ("tcp-echo-bulk", "netty"): (">=", 0.95, ""),
