@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Runs one load client against several servers in turn from a single warm JVM: warms each target
- * up (longer if a cold server has not answered yet), then measures {@code --reps} rounds, each
+ * up in slices until two agree within 10% ({@code --warmup-slices} at most), then measures {@code --reps} rounds, each
  * round visiting every target in order, so drift in the machine's load hits every server alike.
  * Prints {@code result TARGET ROUND VALUE [P99_MS]} per measurement.
  */
@@ -36,13 +36,23 @@ final class Rounds {
         int reps = args.integer("reps", 3);
         Duration warmup = args.seconds("warmup", 1);
         Duration duration = args.seconds("duration", 5);
+        int slices = args.integer("warmup-slices", 5);
         for (Map.Entry<String, Integer> t : targets.entrySet()) {
-            // A server that is still loading classes answers nothing at first: keep warming up (30 s at most).
-            long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            double[] r = trial.run(t.getValue(), warmup);
-            while (r[0] <= 0 && System.nanoTime() < giveUp) {
-                r = trial.run(t.getValue(), warmup);
+            // Warm up until two slices in a row agree within 10%: a JVM server on busy cores takes
+            // many seconds to settle, and one still loading classes answers nothing at first.
+            double previous = 0;
+            double current;
+            int n = 0;
+            while (true) {
+                current = trial.run(t.getValue(), warmup)[0];
+                n++;
+                boolean settled = previous > 0 && current > 0.9 * previous && current < 1.1 * previous;
+                if (settled || (n >= slices && current > 0) || n >= 3 * slices) {
+                    break;
+                }
+                previous = current;
             }
+            System.err.printf(Locale.ROOT, "warmed up %s: %d slice(s), last %.1f%n", t.getKey(), n, current);
         }
         for (int round = 1; round <= reps; round++) {
             for (Map.Entry<String, Integer> t : targets.entrySet()) {
