@@ -38,6 +38,8 @@ public final class StartupProbe {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         long t0 = System.nanoTime();
         Process p = pb.start();
+        // If the probe itself is stopped, the server it started goes with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop-server"));
         try {
             while (true) {
                 if (System.nanoTime() - t0 > timeoutNanos || !p.isAlive()) {
