@@ -20,6 +20,8 @@ TARGETS = {
     ("h2", "nginx"): (">=", 1.0, ""),
     ("tls-ecdsa", "nginx"): (">=", 0.95, ""),
     ("tls-rsa", "nginx"): None,
+    ("tls-ecdsa", "netty"): None,
+    ("tls-rsa", "netty"): None,
     ("static", "nginx"): (">=", 0.9, ""),
     ("smtp", "smtp-sink"): (">=", 1.0, ""),
     ("smtp", "aiosmtpd"): (">=", 1.0, "Maildir vs discarding"),
