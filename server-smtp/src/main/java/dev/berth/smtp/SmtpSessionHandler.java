@@ -80,6 +80,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private int errors;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> stall;
+    private boolean stalled;
 
     SmtpSessionHandler(SmtpConfig config, SmtpMessageHandlerFactory factory, ConnectionContext connection,
                        SmtpFramer framer, Executor blocking) {
@@ -113,6 +115,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        if (stall != null) {
+            stall.cancel(false);
+        }
         endTransaction("connection closed");
         ctx.fireChannelInactive();
     }
@@ -562,17 +567,40 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (!intake.add(bytes)) {
             waitingStream = true;
             pauseInput();
+            // A handler that stops reading must not hold the session forever either.
+            stall = ctx.executor().schedule(this::handlerStalled, config.handlerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private void streamHasRoom() {
         if (waitingStream) {
             waitingStream = false;
+            stall.cancel(false);
             resumeInput();
         }
     }
 
+    /** The handler read nothing for the handler timeout: the rest of the content is read and dropped, then 451. */
+    private void handlerStalled() {
+        if (!waitingStream) {
+            return;
+        }
+        waitingStream = false;
+        stalled = true;
+        log.warn("SMTP handler for {} stopped reading the message for {}", connection.remoteAddress(), config.handlerTimeout());
+        intake.abort("handler timeout");
+        resumeInput();
+    }
+
     private void contentEnd(LineProblem problem) {
+        if (stalled) {
+            stalled = false;
+            mode = Mode.COMMAND;
+            endTransaction("handler timeout");
+            serial = new SerialExecutor(blocking); // the stuck onData keeps its thread, not this session
+            reply(HANDLER_TIMEOUT);
+            return;
+        }
         if (mode == Mode.BDAT) {
             mode = Mode.COMMAND;
             if (chunkRefusal != null) {
