@@ -17,16 +17,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +49,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private static final SmtpReply OK = SmtpReply.of(250, "2.0.0", "OK");
     private static final SmtpReply BAD_SEQUENCE_MAIL = SmtpReply.of(503, "5.5.1", "Bad sequence of commands: need MAIL first");
     private static final SmtpReply NO_RECIPIENTS = SmtpReply.of(554, "5.5.1", "No valid recipients");
-    private static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    private static final SmtpReply TOO_BIG = MailParameters.TOO_BIG;
 
     private enum Mode { COMMAND, DATA, BDAT, AUTH }
 
@@ -179,24 +174,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     // ---- commands -------------------------------------------------------------------------------
 
     private void command(byte[] bytes) {
-        String line;
+        SmtpCommand command;
         try {
-            line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            error(SmtpReply.of(500, "5.5.2", "Command is not valid UTF-8"));
+            command = SmtpCommand.parse(bytes);
+        } catch (SmtpCommand.Malformed e) {
+            error(e.reply);
             return;
         }
-        for (byte b : bytes) {
-            // NUL, ESC and friends have no place in a command and must never reach a Received: header.
-            if ((b >= 0 && b < 0x20) || b == 0x7f) {
-                error(SmtpReply.of(500, "5.5.2", "Control character in the command"));
-                return;
-            }
-        }
-        int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String arg = space < 0 ? "" : line.substring(space + 1);
+        String verb = command.verb;
+        String arg = command.argument;
         switch (verb) {
             case "EHLO": hello(arg, true); break;
             case "HELO": hello(arg, false); break;
@@ -282,53 +268,18 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                     : SmtpReply.of(501, "5.1.7", "Bad sender address: " + e.getMessage()));
             return;
         }
-        OptionalLong size = OptionalLong.empty();
-        MailTransaction.BodyType body = MailTransaction.BodyType.SEVEN_BIT;
-        boolean utf8 = false;
-        for (Map.Entry<String, String> p : path.parameters().entrySet()) {
-            String v = p.getValue();
-            switch (p.getKey()) {
-                case "SIZE":
-                    if (!v.matches("[0-9]+")) {
-                        error(SmtpReply.of(501, "5.5.4", "Syntax: SIZE=octets"));
-                        return;
-                    }
-                    // More digits than a long holds is still a size, just one far over any limit (RFC 1870 6.1).
-                    size = OptionalLong.of(v.length() > 18 ? Long.MAX_VALUE : Long.parseLong(v));
-                    if (size.getAsLong() > config.maxMessageSize()) {
-                        error(TOO_BIG);
-                        return;
-                    }
-                    break;
-                case "BODY":
-                    if (v.equalsIgnoreCase("7BIT")) {
-                        body = MailTransaction.BodyType.SEVEN_BIT;
-                    } else if (v.equalsIgnoreCase("8BITMIME")) {
-                        body = MailTransaction.BodyType.EIGHT_BIT_MIME;
-                    } else {
-                        error(SmtpReply.of(501, "5.5.4", "Syntax: BODY=7BIT or BODY=8BITMIME"));
-                        return;
-                    }
-                    break;
-                case "SMTPUTF8":
-                    if (!v.isEmpty()) {
-                        error(SmtpReply.of(501, "5.5.4", "SMTPUTF8 takes no value"));
-                        return;
-                    }
-                    utf8 = true;
-                    break;
-                case "AUTH":
-                    break; // RFC 4954 5: we do not relay, so the original submitter is of no use here
-                default:
-                    error(SmtpReply.of(555, "5.5.4", "MAIL parameter " + p.getKey() + " not recognized"));
-                    return;
-            }
+        MailParameters params;
+        try {
+            params = MailParameters.parse(path.parameters(), config.maxMessageSize());
+        } catch (MailParameters.Refused e) {
+            error(e.reply);
+            return;
         }
-        if (path.nonAscii() && !utf8) {
+        if (path.nonAscii() && !params.smtpUtf8) {
             error(SmtpReply.of(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"));
             return;
         }
-        MailTransaction tx = new MailTransaction(session, path.address(), size, body, utf8);
+        MailTransaction tx = new MailTransaction(session, path.address(), params.size, params.body, params.smtpUtf8);
         SmtpMessageHandler h = factory.create(session);
         transaction = tx;
         handler = h;
@@ -475,24 +426,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void auth(String arg) {
-        if (config.authenticator().isEmpty()) {
-            error(SmtpReply.of(502, "5.5.1", "AUTH not available"));
-            return;
-        }
-        if (!tls()) {
-            error(SmtpReply.of(538, "5.7.11", "Encryption required for requested authentication mechanism"));
-            return;
-        }
-        if (session.heloName().isEmpty() || !session.extended()) {
-            error(SmtpReply.of(503, "5.5.1", "Bad sequence of commands: send EHLO first"));
-            return;
-        }
-        if (session.authenticatedUser().isPresent()) {
-            error(SmtpReply.of(503, "5.5.1", "Already authenticated"));
-            return;
-        }
-        if (transaction != null) {
-            error(SmtpReply.of(503, "5.5.1", "AUTH is not allowed during a mail transaction"));
+        Optional<SmtpReply> refusal = AuthCommand.refusal(config, session, tls(), transaction != null);
+        if (refusal.isPresent()) {
+            error(refusal.get());
             return;
         }
         String[] parts = arg.trim().split(" +");
@@ -518,34 +454,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         mode = Mode.COMMAND;
         sasl = null;
         if (step instanceof SaslExchange.Failure) {
-            switch (((SaslExchange.Failure) step).reason()) {
-                case CANCELED:
-                    error(SmtpReply.of(501, "5.0.0", "Authentication canceled"));
-                    break;
-                case NOT_BASE64:
-                    error(SmtpReply.of(501, "5.5.2", "Cannot decode the base64 response"));
-                    break;
-                default:
-                    error(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"));
-            }
+            error(AuthCommand.failure((SaslExchange.Failure) step));
             return;
         }
         SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
-        String user = credentials.user();
-        String password = credentials.password();
-        SmtpAuthenticator authenticator = config.authenticator().orElseThrow();
-        callHandler(() -> {
-            char[] secret = password.toCharArray();
-            try {
-                return authenticator.authenticate(user, secret)
-                        ? SmtpReply.of(235, "2.7.0", "Authentication successful")
-                        : SmtpReply.of(535, "5.7.8", "Authentication credentials invalid");
-            } finally {
-                java.util.Arrays.fill(secret, '\0');
-            }
-        }, r -> {
+        callHandler(AuthCommand.verify(config.authenticator().orElseThrow(), credentials), r -> {
             if (r.isPositive()) {
-                session.authenticated(user);
+                session.authenticated(credentials.user());
                 reply(r);
             } else {
                 error(r);
