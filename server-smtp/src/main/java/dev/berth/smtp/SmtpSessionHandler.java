@@ -12,7 +12,6 @@ import dev.berth.smtp.internal.SmtpFrame;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
 import dev.berth.smtp.internal.SmtpFramer;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -72,8 +71,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean waitingHandler;
     private boolean waitingStream;
     private boolean draining;
-    private boolean closing;
-    private int errors;
+    private ReplyWriter replies;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> stall;
     private boolean stalled;
@@ -97,6 +95,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.replies = new ReplyWriter(ctx, config.maxErrors());
     }
 
     @Override
@@ -144,7 +143,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (closing) {
+        if (replies.closing()) {
             return;
         }
         armTimer();
@@ -588,7 +587,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             endTransaction("handler timeout"); // its onDone queues behind the stuck call, in order
             // The stuck call keeps its thread; this session's later calls must not queue behind it.
             serial = new SerialExecutor(blocking);
-            if (!closing && ctx.channel().isActive()) {
+            if (!replies.closing() && ctx.channel().isActive()) {
                 reply(HANDLER_TIMEOUT);
                 resumeInput();
             }
@@ -600,7 +599,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             settled[0] = true;
             deadline.cancel(false);
             waitingHandler = false;
-            if (closing || !ctx.channel().isActive()) {
+            if (replies.closing() || !ctx.channel().isActive()) {
                 return;
             }
             then.accept(r != null ? r : SmtpReply.LOCAL_ERROR);
@@ -619,7 +618,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void resumeInput() {
-        if (waitingHandler || waitingStream || closing) {
+        if (waitingHandler || waitingStream || replies.closing()) {
             return;
         }
         if (draining && !busy()) {
@@ -651,34 +650,27 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(SmtpReply r) {
-        if (!closing) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(r.wireBytes()));
-        }
+        replies.reply(r);
     }
 
     /** A reply to a client mistake: counted, and too many end the session. */
     private void error(SmtpReply r) {
-        reply(r);
-        if (++errors >= config.maxErrors()) {
+        if (replies.error(r)) {
             goodbye(TOO_MANY_ERRORS);
         }
     }
 
     private void goodbye(SmtpReply last) {
-        if (closing) {
-            return;
+        if (replies.last(last)) {
+            cancelTimer();
+            framer.suspend();
+            ReadPause.pause(ctx.channel(), READ_PAUSE);
         }
-        reply(last);
-        closing = true;
-        cancelTimer();
-        framer.suspend();
-        ReadPause.pause(ctx.channel(), READ_PAUSE);
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void armTimer() {
         cancelTimer();
-        if (closing) {
+        if (replies.closing()) {
             return;
         }
         Duration d = mode == Mode.DATA || mode == Mode.BDAT ? config.dataTimeout() : config.commandTimeout();
