@@ -198,7 +198,8 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         String target = parts[1];
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
-            if (c <= 0x20 || c >= 0x7F) {
+            if (c <= 0x20 || c >= 0x7F || c == '#') {
+                // a fragment is never sent (RFC 9112 section 3.2); one in the target means a confused or hostile client
                 throw new Refusal(400, "invalid character in the request target");
             }
         }
@@ -226,6 +227,9 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         int hosts = headers.getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || hosts == 0 && version == HttpVersion.HTTP_1_1) {
             throw new Refusal(400, hosts == 0 ? "missing Host header" : "more than one Host header");
+        }
+        if (hosts == 1 && !Syntax.isHost(headers.get(HttpHeaderNames.HOST))) {
+            throw new Refusal(400, "malformed Host header");
         }
         DefaultHttpRequest request = new DefaultHttpRequest(version, HttpMethod.valueOf(method), target, headers);
         bodyRead = 0;
@@ -369,6 +373,11 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         HttpHeaders trailing = DefaultHttpHeadersFactory.trailersFactory().withValidation(false).newHeaders();
         for (String line : block.split("\r\n")) {
             addField(trailing, line);
+        }
+        for (String name : trailing.names()) {
+            if (Syntax.isForbiddenTrailer(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw new Refusal(400, "field " + name + " is not allowed in a trailer section");
+            }
         }
         out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailing));
         state = State.HEAD;
