@@ -109,6 +109,8 @@ public final class HttpModule implements ProtocolModule {
 
     @Override
     public void configure(ModuleSettings s) {
+        refuseStartTls(s, HTTP_LISTENER);
+        refuseStartTls(s, HTTPS_LISTENER);
         HttpLimits d = HttpLimits.DEFAULTS;
         builder.limits = d.withMaxRequestLine((int) s.size("max-request-line", d.maxRequestLine()))
                 .withMaxHeaderSize((int) s.size("max-header-size", d.maxHeaderSize()))
@@ -125,6 +127,14 @@ public final class HttpModule implements ProtocolModule {
         builder.redirectHost(s.get("redirect-host").orElse(null));
         String hsts = s.string("hsts", DEFAULT_HSTS);
         builder.hsts(hsts.equalsIgnoreCase("off") ? null : hsts);
+    }
+
+    /** HTTP has no command to begin TLS on a plaintext connection, so a STARTTLS listener could never be secured. */
+    private static void refuseStartTls(ModuleSettings s, String listener) {
+        String flag = listener + "-tls";
+        if (s.choice(flag, TlsMode.class, TlsMode.NONE) == TlsMode.STARTTLS) {
+            throw ModuleSettings.bad(flag, s.string(flag, ""), "available here: HTTP has no STARTTLS; use none, implicit or optional");
+        }
     }
 
     @Override

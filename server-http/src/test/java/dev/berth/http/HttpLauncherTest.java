@@ -70,4 +70,15 @@ class HttpLauncherTest {
         assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--max-body-size"), err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void starttlsOnAnHttpListenerFailsAtStartNamingTheFlag() {
+        Launcher.Launch l = launch("--protocols", "http", "--https-port", "0", "--http-port", "0",
+                "--http-tls", "starttls");
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("--http-tls") && e.contains("STARTTLS"), e);
+        assertEquals(1, e.strip().lines().count(), e);
+    }
 }
