@@ -101,6 +101,8 @@ public final class HttpModule implements ProtocolModule {
                         "Largest request body; larger gets 413."),
                 ModuleOption.of("header-timeout", "DURATION", d.headerTimeout().toSeconds() + "s",
                         "Time to send a request's header section; slower gets 408."),
+                ModuleOption.of("body-timeout", "DURATION", d.bodyTimeout().toSeconds() + "s",
+                        "Longest pause between bytes of an HTTP/1.1 request body; slower gets 408."),
                 ModuleOption.of("keep-alive-timeout", "DURATION", d.keepAliveTimeout().toSeconds() + "s",
                         "Idle time between HTTP/1.1 requests before the connection is closed; 0 never."),
                 ModuleOption.of("max-concurrent-streams", "N", String.valueOf(d.maxConcurrentStreams()),
@@ -116,6 +118,7 @@ public final class HttpModule implements ProtocolModule {
                 .withMaxHeaderSize((int) s.size("max-header-size", d.maxHeaderSize()))
                 .withMaxBodySize(s.size("max-body-size", d.maxBodySize()))
                 .withHeaderTimeout(s.duration("header-timeout", d.headerTimeout()))
+                .withBodyTimeout(s.duration("body-timeout", d.bodyTimeout()))
                 .withKeepAliveTimeout(s.duration("keep-alive-timeout", d.keepAliveTimeout()))
                 .withMaxConcurrentStreams(s.integer("max-concurrent-streams", d.maxConcurrentStreams()));
         StaticFiles files = s.path("root").map(StaticFiles::from).orElse(StaticFiles.WELCOME)

@@ -1,5 +1,6 @@
 package dev.berth.http.internal;
 
+import dev.berth.core.spi.ReadPause;
 import dev.berth.http.HttpLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -45,6 +46,9 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     private int lastLineStart;
     private int requestLineEnd = -1;
     private ScheduledFuture<?> headTimer;
+    private ScheduledFuture<?> bodyTimer;
+    /** System.nanoTime() when body bytes last arrived (or reading was last held off by the server). */
+    private long lastBodyBytes;
 
     public StrictRequestDecoder(HttpLimits limits) {
         this.limits = limits;
@@ -68,6 +72,48 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
         } catch (Refusal r) {
             fail(ctx, in, out, r.status, r.getMessage());
+        }
+        if (inBody()) {
+            lastBodyBytes = System.nanoTime();
+            startBodyTimer(ctx, limits.bodyTimeout().toNanos());
+        } else {
+            cancelBodyTimer();
+        }
+    }
+
+    private boolean inBody() {
+        return state != State.HEAD && state != State.FAILED;
+    }
+
+    private void startBodyTimer(ChannelHandlerContext ctx, long delayNanos) {
+        if (bodyTimer != null) {
+            return;
+        }
+        bodyTimer = ctx.executor().schedule(() -> {
+            bodyTimer = null;
+            if (!inBody() || !ctx.channel().isActive()) {
+                return;
+            }
+            if (ReadPause.paused(ctx.channel())) {
+                // the server is not reading (a slow handler, a full pipeline, backpressure): the client is not at fault
+                lastBodyBytes = System.nanoTime();
+            }
+            long left = limits.bodyTimeout().toNanos() - (System.nanoTime() - lastBodyBytes);
+            if (left > 0) {
+                startBodyTimer(ctx, left);
+                return;
+            }
+            state = State.FAILED;
+            ctx.fireChannelRead(new HttpDecodeFailure(408, "no request body bytes for "
+                    + limits.bodyTimeout().toMillis() + " ms"));
+            ctx.fireChannelReadComplete();
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
         }
     }
 
@@ -420,11 +466,13 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         cancelHeadTimer();
+        cancelBodyTimer();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelHeadTimer();
+        cancelBodyTimer();
         super.channelInactive(ctx);
     }
 }
