@@ -87,6 +87,24 @@ class HostileRequestTest {
     }
 
     @Test
+    void anUpgradeToH2cIsIgnoredAndAnsweredOverHttp11() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                    + "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n").readResponse();
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.endsWith("root /"), answer);
+            assertTrue(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().endsWith("root /"), "still HTTP/1.1");
+        }
+        assertEquals("root /", Curl.run("--http2", server.http("/")));
+    }
+
+    @Test
+    void expect100ContinueOverHttp2IsAnsweredAndTheBodyRead() throws Exception {
+        assertEquals("got 5", Curl.run("-k", "--http2", "-H", "Expect: 100-continue", "--data-binary", "hello",
+                server.https("/")));
+    }
+
+    @Test
     void anEmptyHostIsAcceptedAsRfc9112Allows() throws Exception {
         try (RawClient c = new RawClient(server.httpPort())) {
             assertTrue(c.send("GET / HTTP/1.1\r\nHost: \r\n\r\n").readResponse().endsWith("root /"));
