@@ -139,6 +139,24 @@ class StaticFilesTest {
     }
 
     @Test
+    void ifRangeHonoursTheRangeOnlyWhileTheValidatorMatches() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String full = c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").readHeadResponse();
+            String etag = full.lines().filter(l -> l.toLowerCase().startsWith("etag:")).findFirst().orElseThrow()
+                    .substring(5).trim();
+            String fresh = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nIf-Range: " + etag
+                    + "\r\n\r\n").readResponse();
+            assertTrue(fresh.startsWith("HTTP/1.1 206 ") && fresh.endsWith("\r\n\r\n0123"), fresh);
+            String stale = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nIf-Range: \"stale\"\r\n\r\n")
+                    .readResponse();
+            assertTrue(stale.startsWith("HTTP/1.1 200 ") && stale.endsWith("0123456789abcdef".repeat(64)), stale);
+            String weak = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nIf-Range: W/" + etag
+                    + "\r\n\r\n").readResponse();
+            assertTrue(weak.startsWith("HTTP/1.1 200 "), "a weak validator never honours a range: " + weak);
+        }
+    }
+
+    @Test
     void aRangeBeyondTheEndGets416() throws Exception {
         String answer = Curl.run("-k", "-i", "-r", "5000-6000", server.https("/a.txt"));
         assertTrue(answer.startsWith("HTTP/2 416"), answer);
