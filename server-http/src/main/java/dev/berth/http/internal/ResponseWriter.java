@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.Date;
 import java.util.concurrent.Executor;
 
 /**
@@ -62,7 +60,7 @@ final class ResponseWriter {
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
         HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders().add(r.headers());
         if (!h.contains(HttpHeaderNames.DATE)) {
-            h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+            h.set(HttpHeaderNames.DATE, HttpDate.now());
         }
         if (!mode.http2) {
             if (!mode.keepAlive) {

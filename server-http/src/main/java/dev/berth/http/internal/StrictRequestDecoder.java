@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * slices, then a {@link LastHttpContent} (also for requests without a body).
  */
 public final class StrictRequestDecoder extends ByteToMessageDecoder {
+    /** Compiled once: {@code String.split("\r\n")} would compile this pattern for every request. */
+    private static final java.util.regex.Pattern CRLF = java.util.regex.Pattern.compile("\r\n");
     private static final int MAX_CHUNK_LINE = 1024;
     private static final int MAX_HEADER_FIELDS = 128;
 
@@ -232,7 +234,7 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     }
 
     private void parseRequest(String head, List<Object> out) throws Refusal {
-        String[] lines = head.split("\r\n");
+        String[] lines = CRLF.split(head);
         String[] parts = lines[0].split(" ", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
             throw new Refusal(400, "malformed request line");
@@ -417,7 +419,7 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         scanned = 0;
         requestLineEnd = -1;
         HttpHeaders trailing = DefaultHttpHeadersFactory.trailersFactory().withValidation(false).newHeaders();
-        for (String line : block.split("\r\n")) {
+        for (String line : CRLF.split(block)) {
             addField(trailing, line);
         }
         for (String name : trailing.names()) {
