@@ -142,6 +142,7 @@ public final class Launcher {
                         "Every flag can also be set with the environment variable BERTH_<FLAG> "
                                 + "(upper snake case, e.g. --echo-port is BERTH_ECHO_PORT).")
                 .showDefaultValues(true)
+                .abbreviateSynopsis(true)
                 .sortOptions(false);
         List<ModuleOption> all = new ArrayList<>(globalOptions());
         for (ProtocolModule m : modules) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +18,14 @@ class GracefulStopTest {
 
     @Test
     void aStopLetsTheExchangeInFlightFinishAndRefusesNewConnections() throws Exception {
-        Server server = Server.builder().module(TestModules.slow(800))
+        CountDownLatch received = new CountDownLatch(1);
+        Server server = Server.builder().module(TestModules.slow(800, received))
                 .listener(ListenerConfig.tcp("slow").host("127.0.0.1").port(0).build())
                 .build().start();
         InetSocketAddress address = server.localAddress("slow");
         try (LineClient c = new LineClient(address)) {
             c.send("go\r\n");
-            Thread.sleep(100); // the request is now in flight on the server
+            assertTrue(received.await(10, TimeUnit.SECONDS), "the request is in flight on the server");
             CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(10)));
             Thread.sleep(100);
             assertThrows(IOException.class, () -> new LineClient(address, 1000).close(), "no new connection is accepted");

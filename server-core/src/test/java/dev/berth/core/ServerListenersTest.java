@@ -173,6 +173,32 @@ class ServerListenersTest {
     }
 
     @Test
+    void ioUringCanBeForcedWhereTheKernelAllowsIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.uring.IoUring.isAvailable(),
+                "io_uring is not available on this kernel");
+        try (Server server = echoServer().ioTransport(IoTransport.IO_URING)
+                .listener(ListenerConfig.tcp("echo").host("127.0.0.1").port(0).build())
+                .listener(ListenerConfig.udp("echo-udp").protocol("echo").host("127.0.0.1").port(0).build())
+                .build().start()) {
+            assertEquals(IoTransport.IO_URING, server.ioTransport());
+            try (LineClient c = new LineClient(server.localAddress("echo"))) {
+                assertEquals("ring", c.send("ring\r\n").readLine());
+            }
+            assertArrayEquals(new byte[] {9}, udpRoundTrip(server.localAddress("echo-udp"), new byte[] {9}));
+        }
+    }
+
+    @Test
+    void forcingAnEngineThatDoesNotLoadIsAClearError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(io.netty.channel.uring.IoUring.isAvailable(),
+                "io_uring loads here, so this error cannot happen");
+        Server server = echoServer().ioTransport(IoTransport.IO_URING)
+                .listener(ListenerConfig.tcp("echo").host("127.0.0.1").port(0).build()).build();
+        BerthException e = assertThrows(BerthException.class, server::start);
+        assertTrue(e.getMessage().startsWith("--transport io-uring: io_uring is not available here"), e.getMessage());
+    }
+
+    @Test
     void anOversizedDatagramIsDroppedAndCountedNotTruncated() throws Exception {
         try (Server server = echoServer()
                 .listener(ListenerConfig.udp("echo-udp").protocol("echo").host("127.0.0.1").port(0)

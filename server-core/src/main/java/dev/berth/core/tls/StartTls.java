@@ -61,7 +61,7 @@ public final class StartTls {
             // The old decoder hands what it buffered to the next handler as it leaves: the discarder drops it.
             p.replace(framingName, framingName, freshFraming.get());
         }
-        p.addFirst(PipelineNames.TLS, TlsHandlers.newTlsHandler(provider, java.time.Duration.ofSeconds(10)));
+        p.addFirst(PipelineNames.TLS, TlsHandlers.newTlsHandler(provider, provider.handshakeTimeout()));
         ctx.writeAndFlush(goAhead);
     }
 

@@ -23,6 +23,14 @@ public final class TlsConfig {
     private final List<String> protocols;
     private final List<String> ciphers;
     private final Duration handshakeTimeout;
+    private final Path secondCertificateChain;
+    private final Path secondPrivateKey;
+    private final TlsClientAuth clientAuth;
+    private final Path clientCaBundle;
+    private final List<SniEntry> sniEntries;
+    private final TlsLibrary library;
+    private final boolean allowExpired;
+    private final Duration reloadInterval;
 
     private TlsConfig(Builder b) {
         this.certificateChain = b.certificateChain;
@@ -32,6 +40,14 @@ public final class TlsConfig {
         this.protocols = List.copyOf(b.protocols);
         this.ciphers = List.copyOf(b.ciphers);
         this.handshakeTimeout = b.handshakeTimeout;
+        this.secondCertificateChain = b.secondCertificateChain;
+        this.secondPrivateKey = b.secondPrivateKey;
+        this.clientAuth = b.clientAuth;
+        this.clientCaBundle = b.clientCaBundle;
+        this.sniEntries = List.copyOf(b.sniEntries);
+        this.library = b.library;
+        this.allowExpired = b.allowExpired;
+        this.reloadInterval = b.reloadInterval;
     }
 
     /** TLS with a generated self-signed certificate and the {@code intermediate} policy. */
@@ -76,6 +92,47 @@ public final class TlsConfig {
         return handshakeTimeout;
     }
 
+    /**
+     * A second chain for the same listener, typically ECDSA beside an RSA first chain (or the other way
+     * round): each client gets the one its signature algorithms allow.
+     */
+    public Optional<Path> secondCertificateChain() {
+        return Optional.ofNullable(secondCertificateChain);
+    }
+
+    /** The second chain's key file; empty when it is appended to the second chain file. */
+    public Optional<Path> secondPrivateKey() {
+        return Optional.ofNullable(secondPrivateKey);
+    }
+
+    public TlsClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** The PEM bundle of CA certificates that client certificates must chain to. */
+    public Optional<Path> clientCaBundle() {
+        return Optional.ofNullable(clientCaBundle);
+    }
+
+    /** Certificate sets chosen by the SNI host name; a name none matches gets the main chain. */
+    public List<SniEntry> sniEntries() {
+        return sniEntries;
+    }
+
+    public TlsLibrary library() {
+        return library;
+    }
+
+    /** Serve a leaf certificate that has expired or is not yet valid (an error otherwise). */
+    public boolean allowExpired() {
+        return allowExpired;
+    }
+
+    /** How often the certificate and key files are checked for changes; zero turns watching off. */
+    public Duration reloadInterval() {
+        return reloadInterval;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.certificateChain = certificateChain;
@@ -85,13 +142,22 @@ public final class TlsConfig {
         b.protocols = protocols;
         b.ciphers = ciphers;
         b.handshakeTimeout = handshakeTimeout;
+        b.secondCertificateChain = secondCertificateChain;
+        b.secondPrivateKey = secondPrivateKey;
+        b.clientAuth = clientAuth;
+        b.clientCaBundle = clientCaBundle;
+        b.sniEntries = sniEntries;
+        b.library = library;
+        b.allowExpired = allowExpired;
+        b.reloadInterval = reloadInterval;
         return b;
     }
 
     @Override
     public String toString() {
         return "TlsConfig[chain=" + certificateChain + ", key=" + privateKey + ", passphrase="
-                + (keyPassphrase == null ? "none" : "***") + ", policy=" + policy + "]";
+                + (keyPassphrase == null ? "none" : "***") + ", policy=" + policy + ", clientAuth=" + clientAuth
+                + ", sni=" + sniEntries + ", library=" + library + "]";
     }
 
     /** Collects TLS settings by name. */
@@ -103,6 +169,14 @@ public final class TlsConfig {
         private List<String> protocols = List.of();
         private List<String> ciphers = List.of();
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Path secondCertificateChain;
+        private Path secondPrivateKey;
+        private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+        private Path clientCaBundle;
+        private List<SniEntry> sniEntries = List.of();
+        private TlsLibrary library = TlsLibrary.AUTO;
+        private boolean allowExpired;
+        private Duration reloadInterval = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -139,6 +213,49 @@ public final class TlsConfig {
 
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder secondCertificateChain(Path file) {
+            this.secondCertificateChain = file;
+            return this;
+        }
+
+        public Builder secondPrivateKey(Path file) {
+            this.secondPrivateKey = file;
+            return this;
+        }
+
+        public Builder clientAuth(TlsClientAuth clientAuth) {
+            this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+            return this;
+        }
+
+        public Builder clientCaBundle(Path file) {
+            this.clientCaBundle = file;
+            return this;
+        }
+
+        public Builder sniEntries(List<SniEntry> entries) {
+            this.sniEntries = List.copyOf(entries);
+            return this;
+        }
+
+        public Builder library(TlsLibrary library) {
+            this.library = Objects.requireNonNull(library, "library");
+            return this;
+        }
+
+        public Builder allowExpired(boolean allowExpired) {
+            this.allowExpired = allowExpired;
+            return this;
+        }
+
+        public Builder reloadInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("reload interval must not be negative: " + interval);
+            }
+            this.reloadInterval = interval;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.berth.core.tls;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
+import java.time.Duration;
 
 /**
  * Gives the {@link SslContext} for a new connection, asked on every accept (or STARTTLS) with the
@@ -19,4 +20,9 @@ public interface TlsContextProvider {
      * name gets the default context; never returns null.
      */
     SslContext contextFor(String hostName);
+
+    /** How long a client has to complete its handshake on this listener (also after STARTTLS). */
+    default Duration handshakeTimeout() {
+        return Duration.ofSeconds(10);
+    }
 }

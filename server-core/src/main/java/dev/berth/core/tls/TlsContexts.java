@@ -1,85 +1,89 @@
 package dev.berth.core.tls;
 
-import dev.berth.core.BerthException;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
-import java.nio.file.Files;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds a listener's {@link TlsContextProvider} from its {@link TlsConfig}. */
+/**
+ * Builds a listener's {@link TlsContextProvider} from its {@link TlsConfig}, watches its files for
+ * changes, and reloads every live provider on request (SIGHUP).
+ */
 public final class TlsContexts {
     private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
 
-    /** Mozilla's intermediate list: ECDHE key exchange and AEAD ciphers only. */
-    static final List<String> INTERMEDIATE_CIPHERS = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    /** Live providers, held weakly: a stopped server's provider goes away with it, and so does its watch. */
+    private static final List<WeakReference<ReloadingContextProvider>> LIVE = new CopyOnWriteArrayList<>();
+    private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "berth-tls-watch");
+        t.setDaemon(true);
+        return t;
+    });
 
     private TlsContexts() {
     }
 
     /**
      * A provider for a listener; {@code alpn} is the protocols the listener's module speaks, in
-     * order of preference (empty for none).
+     * order of preference (empty for none). Loads and checks all material now: bad material fails
+     * with a {@link dev.berth.core.BerthException} naming the file.
      */
     public static TlsContextProvider provider(TlsConfig config, Path dataDirectory, List<String> alpn) {
-        SslContext context = build(config, dataDirectory, alpn);
-        return hostName -> context;
+        ReloadingContextProvider p = new ReloadingContextProvider(config, dataDirectory, alpn);
+        LIVE.removeIf(r -> r.get() == null);
+        LIVE.add(new WeakReference<>(p));
+        if (p.hasFiles() && !config.reloadInterval().isZero()) {
+            watch(p, config.reloadInterval().toMillis());
+        }
+        return p;
     }
 
-    private static SslContext build(TlsConfig config, Path dataDirectory, List<String> alpn) {
-        Path chain;
-        Path key;
-        if (config.certificateChain().isPresent()) {
-            chain = config.certificateChain().get();
-            key = config.privateKey().orElse(chain);
-        } else {
-            Path dir = dataDirectory.resolve("tls");
-            chain = dir.resolve("self-signed.crt");
-            key = dir.resolve("self-signed.key");
-            if (!Files.exists(chain) || !Files.exists(key)) {
-                generateSelfSigned(dir, chain, key);
+    /** Loads every live listener's files again (SIGHUP); a listener whose new files are bad keeps its old ones. */
+    public static void reloadAll() {
+        List<ReloadingContextProvider> live = new ArrayList<>();
+        for (WeakReference<ReloadingContextProvider> r : LIVE) {
+            ReloadingContextProvider p = r.get();
+            if (p != null && p.hasFiles()) {
+                live.add(p);
             }
         }
-        try {
-            String pass = config.keyPassphrase().map(s -> new String(s.reveal())).orElse(null);
-            SslContextBuilder b = SslContextBuilder.forServer(chain.toFile(), key.toFile(), pass)
-                    .sslProvider(SslProvider.isAlpnSupported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK)
-                    .protocols(config.protocols().isEmpty()
-                            ? ("modern".equals(config.policy()) ? List.of("TLSv1.3") : List.of("TLSv1.3", "TLSv1.2"))
-                            : config.protocols())
-                    .ciphers(config.ciphers().isEmpty() ? INTERMEDIATE_CIPHERS : config.ciphers());
-            if (!alpn.isEmpty()) {
-                b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+        log.info("reloading TLS certificates of {} listener(s)", live.size());
+        WATCHER.execute(() -> live.forEach(ReloadingContextProvider::reload));
+    }
+
+    /** Reloads one provider made by {@link #provider}; true when the new material is in use. */
+    public static boolean reload(TlsContextProvider provider) {
+        if (!(provider instanceof ReloadingContextProvider)) {
+            throw new IllegalArgumentException("not a provider made by TlsContexts.provider");
+        }
+        return ((ReloadingContextProvider) provider).reload();
+    }
+
+    private static void watch(ReloadingContextProvider provider, long intervalMillis) {
+        WeakReference<ReloadingContextProvider> ref = new WeakReference<>(provider);
+        AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+        self.set(WATCHER.scheduleWithFixedDelay(() -> {
+            ReloadingContextProvider p = ref.get();
+            if (p == null) {
+                ScheduledFuture<?> f = self.get();
+                if (f != null) {
+                    f.cancel(false);
+                }
+                return;
             }
-            return b.build();
-        } catch (Exception e) {
-            throw new BerthException("TLS material " + chain + ": " + e.getMessage(), e);
-        }
+            try {
+                p.reloadIfChanged();
+            } catch (RuntimeException e) {
+                log.error("TLS file watch failed: {}", e.toString());
+            }
+        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS));
     }
-
-    private static void generateSelfSigned(Path dir, Path chain, Path key) {
-        try {
-            Files.createDirectories(dir);
-            SelfSignedCertificate ssc = new SelfSignedCertificate("localhost", "EC", 256);
-            Files.copy(ssc.certificate().toPath(), chain, StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(ssc.privateKey().toPath(), key, StandardCopyOption.REPLACE_EXISTING);
-            ssc.delete();
-            log.warn("generated a self-signed certificate for testing in {}", dir);
-        } catch (Exception e) {
-            throw new BerthException("cannot create a self-signed certificate in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
 }

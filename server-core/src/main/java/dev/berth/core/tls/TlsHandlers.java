@@ -42,6 +42,7 @@ public final class TlsHandlers {
 
     /** OPTIONAL mode: a TLS record header in the first bytes means TLS, anything else plaintext. */
     private static final class Sniffer extends ByteToMessageDecoder {
+        private static final int HANDSHAKE_RECORD = 22;
         private final TlsContextProvider provider;
         private final Duration handshakeTimeout;
 
@@ -52,6 +53,15 @@ public final class TlsHandlers {
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (!in.isReadable()) {
+                return;
+            }
+            // A TLS record starts with its content type; a ClientHello is a handshake record (22). Deciding
+            // on a plaintext first byte at once serves short plaintext greetings without waiting for more.
+            if (in.getUnsignedByte(in.readerIndex()) != HANDSHAKE_RECORD) {
+                ctx.pipeline().remove(this);
+                return;
+            }
             if (in.readableBytes() < 5) {
                 return;
             }

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /** The launcher's TLS flags, shared by every TLS listener, and how they become a {@link TlsConfig}. */
@@ -29,7 +32,19 @@ public final class TlsOptions {
                         "intermediate (TLS 1.2 and 1.3, Mozilla's intermediate ciphers) or modern (TLS 1.3 only)."),
                 ModuleOption.of("tls-protocols", "LIST", null, "Explicit protocols, e.g. TLSv1.3,TLSv1.2 (overrides the policy)."),
                 ModuleOption.of("tls-ciphers", "LIST", null, "Explicit cipher suites (overrides the policy)."),
-                ModuleOption.of("tls-handshake-timeout", "DURATION", "10s", "Time a client has to complete its TLS handshake."));
+                ModuleOption.of("tls-handshake-timeout", "DURATION", "10s", "Time a client has to complete its TLS handshake."),
+                ModuleOption.of("tls-cert2", "FILE", null,
+                        "A second PEM chain of the other key type (e.g. RSA beside an ECDSA --tls-cert) on the same listeners."),
+                ModuleOption.of("tls-key2", "FILE", null, "The key of --tls-cert2 (default: appended to --tls-cert2)."),
+                ModuleOption.of("tls-sni", "LIST", null,
+                        "Certificates by SNI host name: HOST=CHAIN[:KEY],... HOST may be *.example.com; other names get --tls-cert."),
+                ModuleOption.of("tls-client-auth", "MODE", "none", "Client certificates: none, optional or required."),
+                ModuleOption.of("tls-client-ca", "FILE", null, "PEM bundle of the CAs client certificates must chain to."),
+                ModuleOption.of("tls-provider", "NAME", "auto", "TLS library: auto (OpenSSL if it loads, else JDK), openssl or jdk."),
+                ModuleOption.of("tls-allow-expired", "BOOL", "false",
+                        "Serve a leaf certificate that has expired or is not yet valid (a warning instead of an error)."),
+                ModuleOption.of("tls-reload-interval", "DURATION", "10s",
+                        "How often certificate and key files are checked for changes (0 turns watching off; SIGHUP reloads too)."));
     }
 
     /** The TLS configuration the flags describe; bad values fail naming the flag or the file. */
@@ -42,7 +57,7 @@ public final class TlsOptions {
         }
         passphrase(s).ifPresent(b::keyPassphrase);
         String policy = s.string("tls-policy", "intermediate");
-        if (!policy.equals("intermediate") && !policy.equals("modern")) {
+        if (!TlsPolicy.POLICIES.contains(policy)) {
             throw ModuleSettings.bad("tls-policy", policy, "one of intermediate, modern");
         }
         b.policy(policy);
@@ -50,7 +65,53 @@ public final class TlsOptions {
         b.ciphers(s.list("tls-ciphers"));
         Duration timeout = s.duration("tls-handshake-timeout", Duration.ofSeconds(10));
         b.handshakeTimeout(timeout);
+        s.path("tls-cert2").ifPresent(b::secondCertificateChain);
+        s.path("tls-key2").ifPresent(b::secondPrivateKey);
+        if (s.get("tls-key2").isPresent() && s.get("tls-cert2").isEmpty()) {
+            throw new BerthException("--tls-key2 is given but --tls-cert2 is not");
+        }
+        if (s.get("tls-cert2").isPresent() && s.get("tls-cert").isEmpty()) {
+            throw new BerthException("--tls-cert2 is given but --tls-cert is not");
+        }
+        b.sniEntries(sniEntries(s.list("tls-sni")));
+        b.clientAuth(s.choice("tls-client-auth", TlsClientAuth.class, TlsClientAuth.NONE));
+        s.path("tls-client-ca").ifPresent(b::clientCaBundle);
+        if (b.build().clientAuth() != TlsClientAuth.NONE && s.get("tls-client-ca").isEmpty()) {
+            throw new BerthException("--tls-client-auth " + s.string("tls-client-auth", "")
+                    + " needs --tls-client-ca, the PEM bundle of CAs that client certificates must chain to");
+        }
+        b.library(s.choice("tls-provider", TlsLibrary.class, TlsLibrary.AUTO));
+        b.allowExpired(s.bool("tls-allow-expired", false));
+        b.reloadInterval(s.duration("tls-reload-interval", Duration.ofSeconds(10)));
         return b.build();
+    }
+
+    /** {@code HOST=CHAIN[:KEY]} items; the key defaults to the chain file (key appended). */
+    static List<SniEntry> sniEntries(List<String> items) {
+        List<SniEntry> out = new ArrayList<>();
+        Set<String> hosts = new HashSet<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (eq <= 0 || eq == item.length() - 1) {
+                throw ModuleSettings.bad("tls-sni", item, "HOST=CHAIN.pem or HOST=CHAIN.pem:KEY.pem");
+            }
+            String host = item.substring(0, eq).trim();
+            String files = item.substring(eq + 1).trim();
+            int colon = files.lastIndexOf(':');
+            Path chain = Path.of(colon < 0 ? files : files.substring(0, colon));
+            Path key = colon < 0 ? null : Path.of(files.substring(colon + 1));
+            SniEntry e;
+            try {
+                e = SniEntry.of(host, chain, key);
+            } catch (IllegalArgumentException ex) {
+                throw ModuleSettings.bad("tls-sni", item, "HOST=CHAIN[:KEY] with HOST a host name or *.domain");
+            }
+            if (!hosts.add(e.hostName())) {
+                throw ModuleSettings.bad("tls-sni", item, "a new host name: " + e.hostName() + " is given twice");
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     private static Optional<Secret> passphrase(ModuleSettings s) {

@@ -95,7 +95,7 @@ public final class TestModules {
     /**
      * Answers {@code slow} after a delay; on {@link Drain} it lets the answer in flight go out, then closes.
      */
-    public static ProtocolModule slow(long delayMillis) {
+    public static ProtocolModule slow(long delayMillis, java.util.concurrent.CountDownLatch received) {
         return new ProtocolModule() {
             @Override
             public String name() {
@@ -116,6 +116,7 @@ public final class TestModules {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                         busy = true;
+                        received.countDown();
                         ctx.executor().schedule(() -> {
                             busy = false;
                             ctx.writeAndFlush(Unpooled.copiedBuffer("done\r\n", StandardCharsets.US_ASCII))

@@ -1,0 +1,117 @@
+package dev.berth.core.tls;
+
+import dev.berth.core.BerthException;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+
+/** Makes Netty {@link SslContext}s from checked material, the policy and the chosen TLS library. */
+final class ContextFactory {
+    private ContextFactory() {
+    }
+
+    /**
+     * The library a configuration asks for: OpenSSL when it loads (or when forced), the JDK's otherwise.
+     * Two chains on one listener need the JDK's: Netty's OpenSSL binding picks the key before it sees
+     * which signature algorithms the client accepts, so it cannot choose between RSA and ECDSA.
+     */
+    static SslProvider provider(TlsConfig config) {
+        if (config.secondCertificateChain().isPresent()) {
+            if (config.library() == TlsLibrary.OPENSSL) {
+                throw new BerthException("--tls-cert2 needs --tls-provider jdk or auto: the OpenSSL binding cannot "
+                        + "choose between an RSA and an ECDSA chain per client");
+            }
+            return SslProvider.JDK;
+        }
+        switch (config.library()) {
+            case JDK:
+                return SslProvider.JDK;
+            case OPENSSL:
+                if (!OpenSsl.isAvailable()) {
+                    throw new BerthException("--tls-provider openssl: netty-tcnative (BoringSSL) does not load here: "
+                            + OpenSsl.unavailabilityCause());
+                }
+                return SslProvider.OPENSSL;
+            default:
+                return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        }
+    }
+
+    /**
+     * A server context serving {@code pairs} (one, or two of different key types: each client gets the
+     * one its signature algorithms allow).
+     */
+    static SslContext build(List<CertifiedKey> pairs, TlsConfig config, TlsPolicy policy, SslProvider provider,
+                            X509Certificate[] clientCas, List<String> alpn) {
+        try {
+            SslContextBuilder b = pairs.size() == 1
+                    ? SslContextBuilder.forServer(pairs.get(0).key, pairs.get(0).chainArray())
+                    : SslContextBuilder.forServer(keyManagers(pairs));
+            b.sslProvider(provider).protocols(policy.protocols).ciphers(policy.ciphers);
+            if (config.clientAuth() != TlsClientAuth.NONE) {
+                b.trustManager(clientCas).clientAuth(
+                        config.clientAuth() == TlsClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            if (!alpn.isEmpty()) {
+                b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn));
+            }
+            return b.build();
+        } catch (SSLException | RuntimeException e) {
+            throw new BerthException("TLS certificate chain " + pairs.get(0).chainFile + ": the "
+                    + TlsPolicy.libraryName(provider) + " TLS library refuses it: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyManagerFactory keyManagers(List<CertifiedKey> pairs) {
+        try {
+            // An in-memory store only hands the keys to the key manager; its password protects nothing on disk.
+            char[] password = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(12)).toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < pairs.size(); i++) {
+                store.setKeyEntry("key" + i, pairs.get(i).key, password, pairs.get(i).chainArray());
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return kmf;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new BerthException("TLS certificate chain " + pairs.get(0).chainFile + ": cannot hold both keys: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** "protocols ...; ciphers ..." as a fresh engine of the context really enables them. */
+    static String effective(SslContext context) {
+        SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+        try {
+            List<String> protocols = Arrays.stream(engine.getEnabledProtocols())
+                    .filter(p -> !p.equals("SSLv2Hello")).collect(Collectors.toList());
+            boolean tls13 = protocols.contains("TLSv1.3");
+            boolean older = protocols.stream().anyMatch(p -> !p.equals("TLSv1.3"));
+            // OpenSSL keeps a TLS 1.2 list even when only TLS 1.3 is on: show only suites an enabled protocol can use.
+            List<String> ciphers = Arrays.stream(engine.getEnabledCipherSuites())
+                    .filter(c -> TlsPolicy.isTls13(c) ? tls13 : older).collect(Collectors.toList());
+            return "protocols " + String.join(",", protocols) + "; ciphers " + String.join(",", ciphers);
+        } finally {
+            ReferenceCountUtil.release(engine);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.berth.core.tls;
+
+import dev.berth.core.BerthException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listener's contexts, loaded from its files and swapped whole when they change: new connections
+ * get the new generation, open ones keep the context they started with, and a bad new file keeps the
+ * old generation and logs one error.
+ */
+final class ReloadingContextProvider implements TlsContextProvider {
+    private static final Logger log = LoggerFactory.getLogger(ReloadingContextProvider.class);
+
+    private final TlsConfig config;
+    private final Path dataDirectory;
+    private final List<String> alpn;
+    private final SslProvider provider;
+    private final AtomicReference<ContextSet> current = new AtomicReference<>();
+    private volatile Map<Path, byte[]> digests = Map.of();
+
+    ReloadingContextProvider(TlsConfig config, Path dataDirectory, List<String> alpn) {
+        this.config = config;
+        this.dataDirectory = dataDirectory;
+        this.alpn = List.copyOf(alpn);
+        this.provider = ContextFactory.provider(config);
+        Map<Path, byte[]> before = digestFiles();
+        current.set(load(true));
+        digests = before;
+    }
+
+    @Override
+    public SslContext contextFor(String hostName) {
+        return current.get().contextFor(hostName);
+    }
+
+    @Override
+    public Duration handshakeTimeout() {
+        return config.handshakeTimeout();
+    }
+
+    /** True when certificate or key files are configured (the self-signed default is not watched). */
+    boolean hasFiles() {
+        return !watchedFiles().isEmpty();
+    }
+
+    /** Reloads when a watched file's content changed since the last load attempt. */
+    synchronized void reloadIfChanged() {
+        Map<Path, byte[]> now = digestFiles();
+        if (sameDigests(now, digests)) {
+            return;
+        }
+        digests = now;
+        log.info("TLS files changed: reloading {}", config.certificateChain().map(Path::toString).orElse("certificates"));
+        reload();
+    }
+
+    /** Loads and checks every file again and swaps the contexts in; on failure keeps the old ones. */
+    synchronized boolean reload() {
+        try {
+            current.set(load(false));
+            log.info("TLS reloaded: new connections use the new certificates");
+            return true;
+        } catch (BerthException e) {
+            log.error("TLS reload failed, still serving the previous certificates: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private ContextSet load(boolean first) {
+        Instant now = Instant.now();
+        TlsPolicy policy = TlsPolicy.resolve(config, provider);
+        X509Certificate[] cas = clientCas();
+        List<CertifiedKey> main = new ArrayList<>();
+        if (config.certificateChain().isPresent()) {
+            Path chain = config.certificateChain().get();
+            main.add(MaterialLoader.load(chain, config.privateKey().orElse(chain), config.keyPassphrase().orElse(null),
+                    config.allowExpired(), now));
+        } else {
+            main.add(SelfSignedDefault.loadOrCreate(dataDirectory));
+        }
+        if (config.secondCertificateChain().isPresent()) {
+            Path chain = config.secondCertificateChain().get();
+            CertifiedKey second = MaterialLoader.load(chain, config.secondPrivateKey().orElse(chain),
+                    config.keyPassphrase().orElse(null), config.allowExpired(), now);
+            if (second.key.getAlgorithm().equals(main.get(0).key.getAlgorithm())) {
+                throw new BerthException("TLS certificate chain " + chain + ": has a " + second.key.getAlgorithm()
+                        + " key like the first chain; a second chain must use the other key type (RSA beside ECDSA)");
+            }
+            main.add(second);
+        }
+        SslContext defaultContext = ContextFactory.build(main, config, policy, provider, cas, alpn);
+        Map<String, SslContext> sni = new LinkedHashMap<>();
+        for (SniEntry e : config.sniEntries()) {
+            CertifiedKey k = MaterialLoader.load(e.certificateChain(), e.privateKey().orElse(e.certificateChain()),
+                    config.keyPassphrase().orElse(null), config.allowExpired(), now);
+            sni.put(e.hostName(), ContextFactory.build(List.of(k), config, policy, provider, cas, alpn));
+        }
+        if (first) {
+            log.info("TLS library {} ({}); policy {}; {}", TlsPolicy.libraryName(provider),
+                    config.library() == TlsLibrary.AUTO ? "chosen automatically" : "forced by --tls-provider",
+                    config.protocols().isEmpty() && config.ciphers().isEmpty() ? config.policy()
+                            : config.policy() + " overridden by explicit lists",
+                    ContextFactory.effective(defaultContext));
+            if (!sni.isEmpty()) {
+                log.info("TLS SNI host names: {}; other names get {}", String.join(", ", sni.keySet()),
+                        config.certificateChain().map(Path::toString).orElse("the self-signed certificate"));
+            }
+        }
+        return new ContextSet(defaultContext, sni);
+    }
+
+    private X509Certificate[] clientCas() {
+        if (config.clientAuth() == TlsClientAuth.NONE) {
+            return null;
+        }
+        Path bundle = config.clientCaBundle().orElseThrow(() -> new BerthException(
+                "--tls-client-auth " + config.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
+                        + " needs --tls-client-ca, the PEM bundle of CAs that client certificates must chain to"));
+        return MaterialLoader.caBundle(bundle);
+    }
+
+    Set<Path> watchedFiles() {
+        Set<Path> files = new LinkedHashSet<>();
+        config.certificateChain().ifPresent(files::add);
+        config.privateKey().ifPresent(files::add);
+        config.secondCertificateChain().ifPresent(files::add);
+        config.secondPrivateKey().ifPresent(files::add);
+        config.clientCaBundle().ifPresent(files::add);
+        for (SniEntry e : config.sniEntries()) {
+            files.add(e.certificateChain());
+            e.privateKey().ifPresent(files::add);
+        }
+        return files;
+    }
+
+    /** Content digests, not modification times: an editor's save within the same second still counts. */
+    private Map<Path, byte[]> digestFiles() {
+        Map<Path, byte[]> out = new LinkedHashMap<>();
+        for (Path f : watchedFiles()) {
+            try {
+                out.put(f, MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+            } catch (IOException e) {
+                out.put(f, new byte[0]); // missing for now (mid-rename, say): a change like any other
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameDigests(Map<Path, byte[]> a, Map<Path, byte[]> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<Path, byte[]> e : a.entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.berth.echo;
+
+import dev.berth.core.spi.Drain;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Echoes a TCP stream: every byte read is written back. When the client shuts down its side, or the
+ * server drains, the bytes already read are sent and then the connection is closed.
+ *
+ * <p>Nothing here limits memory by itself: each read is written at once, so the unsent bytes count
+ * against the channel's write-buffer watermarks, and core's backpressure handler stops reading
+ * while they are above the high one.
+ */
+public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
+    private boolean finishing;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (finishing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        // Flushed once per read burst in channelReadComplete, not once per buffer.
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent || evt == Drain.EVENT) {
+            finish(ctx);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Sends what has been read so far, then closes; the empty write completes after every earlier one. */
+    private void finish(ChannelHandlerContext ctx) {
+        if (finishing) {
+            return;
+        }
+        finishing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+}
