@@ -51,6 +51,7 @@ public final class Launcher {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onStop(stop::countDown);
+        Signals.onHangUp(dev.berth.core.tls.TlsContexts::reloadAll);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stop.getCount() > 0) {
                 launch.server.stop();

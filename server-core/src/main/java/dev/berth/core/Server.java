@@ -99,7 +99,7 @@ public final class Server implements AutoCloseable {
                     : Runtime.getRuntime().availableProcessors() * 2;
             workers = transports.newGroup(threads, "berth-io");
             blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("berth-blocking", true));
-            ServerContext context = new Context(config.dataDirectory(), blocking);
+            ServerContext context = new Context(config.dataDirectory(), blocking, this);
             for (ProtocolModule m : config.modules().values()) {
                 m.start(context);
             }
@@ -357,10 +357,21 @@ public final class Server implements AutoCloseable {
     private static final class Context implements ServerContext {
         private final Path dataDirectory;
         private final ExecutorService blocking;
+        private final Server server;
 
-        Context(Path dataDirectory, ExecutorService blocking) {
+        Context(Path dataDirectory, ExecutorService blocking, Server server) {
             this.dataDirectory = dataDirectory;
             this.blocking = blocking;
+            this.server = server;
+        }
+
+        @Override
+        public java.util.Optional<InetSocketAddress> listenerAddress(String listener) {
+            synchronized (server) {
+                Channel ch = server.bound.get(listener);
+                return ch == null ? java.util.Optional.empty()
+                        : java.util.Optional.of((InetSocketAddress) ch.localAddress());
+            }
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.berth.echo;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -39,6 +40,11 @@ public final class EchoModule implements ProtocolModule {
         return List.of(
                 ListenerConfig.tcp(NAME).port(DEFAULT_PORT).build(),
                 ListenerConfig.udp(UDP_LISTENER).protocol(NAME).port(DEFAULT_PORT).build());
+    }
+
+    @Override
+    public void configure(ModuleSettings settings) {
+        NoStartTls.check(settings, NAME);
     }
 
     @Override

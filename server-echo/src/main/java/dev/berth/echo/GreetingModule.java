@@ -60,6 +60,7 @@ public final class GreetingModule implements ProtocolModule {
 
     @Override
     public void configure(ModuleSettings values) {
+        NoStartTls.check(values, NAME);
         settings = GreetingSettings.from(values);
     }
 

@@ -6,11 +6,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Echoes a TCP stream: every byte read is written back. When the client shuts down its side, or the
- * server drains, the bytes already read are sent and then the connection is closed.
+ * Echoes a TCP stream: every byte read is written back. When the client ends its side (a FIN, or a
+ * TLS close_notify), or the server drains, the bytes already read are sent and then the connection is closed.
  *
  * <p>Nothing here limits memory by itself: each read is written at once, so the unsent bytes count
  * against the channel's write-buffer watermarks, and core's backpressure handler stops reading
@@ -37,7 +38,8 @@ public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent || evt == Drain.EVENT) {
+        // The client's stream ends with its FIN, or over TLS with its close_notify, which may come without a FIN.
+        if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent || evt == Drain.EVENT) {
             finish(ctx);
             return;
         }

@@ -87,4 +87,15 @@ class EchoLauncherTest {
         assertTrue(e.startsWith("berth: invalid value for --greeting-time-format: 'yyyy-MM-dd {'"), e);
         assertEquals(1, e.strip().lines().count(), e);
     }
+
+    @Test
+    void starttlsIsRefusedForEchoWhichHasNoCommandToStartTlsWith() {
+        Launcher.Launch l = launch("--host", "127.0.0.1", "--protocols", "echo", "--echo-port", "0",
+                "--echo-udp-port", "0", "--echo-tls", "starttls", "--data-dir", dir.toString());
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("berth: invalid value for --echo-tls: 'starttls'"), e);
+        assertEquals(1, e.strip().lines().count(), e);
+    }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,16 @@ class StreamEchoHandlerTest {
         assertNothingMoreSent(ch);
         assertFalse(ch.isOpen());
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aTlsCloseNotifyFromTheClientEndsTheEchoLikeAFin() {
+        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler());
+        ch.pipeline().fireChannelRead(text("before close_notify"));
+        ch.pipeline().fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
+        assertEquals("before close_notify", readText(ch));
+        assertNothingMoreSent(ch);
+        assertFalse(ch.isOpen());
     }
 
     @Test

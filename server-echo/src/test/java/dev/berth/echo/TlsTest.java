@@ -68,6 +68,23 @@ class TlsTest {
     }
 
     @Test
+    void withTheJdkTlsLibraryAClientThatEndsItsInputWithCloseNotifyStillGetsTheRestOfItsEcho() throws Exception {
+        // TLS 1.3 lets a peer close only its own side; the JDK's engine keeps the server's side open
+        // (netty-tcnative's closes both, see docs/echo.md), so socat's plain end of input works here.
+        Launcher.Launch jdk = Launcher.launch(new String[] {"--host", "127.0.0.1", "--protocols", "echo",
+                "--echo-port", "0", "--echo-udp-enabled", "false", "--echo-tls", "implicit", "--tls-provider", "jdk",
+                "--data-dir", dir.toString(), "--log-level", "warn"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
+        try {
+            String out = text(Cli.run("said just before close_notify\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + jdk.server.localAddress("echo").getPort() + ",verify=0"));
+            assertEquals("said just before close_notify\n", out);
+        } finally {
+            jdk.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aPlaintextClientIsNotServedOnTheImplicitTlsEcho() throws Exception {
         String out = text(Cli.run("plain\n", "socat", "-t", "30", "-", "TCP:127.0.0.1:" + echoPort));
         assertEquals("", out);

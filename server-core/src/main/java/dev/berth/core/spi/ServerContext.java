@@ -1,6 +1,8 @@
 package dev.berth.core.spi;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /** What a module may use from the running server. */
@@ -11,4 +13,12 @@ public interface ServerContext {
 
     /** A pool for blocking work (disk writes, blocking handlers); never block an event loop. */
     ExecutorService blockingExecutor();
+
+    /**
+     * The real bound address of a listener (port 0 has become the ephemeral port), once it is bound;
+     * e.g. for redirecting to another listener of the same server.
+     */
+    default Optional<InetSocketAddress> listenerAddress(String listener) {
+        return Optional.empty();
+    }
 }

@@ -83,7 +83,9 @@ final class ContextFactory {
     private static KeyManagerFactory keyManagers(List<CertifiedKey> pairs) {
         try {
             // An in-memory store only hands the keys to the key manager; its password protects nothing on disk.
-            char[] password = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(12)).toCharArray();
+            byte[] random = new byte[12];
+            new SecureRandom().nextBytes(random); // not generateSeed: that may block on the entropy pool
+            char[] password = Base64.getEncoder().encodeToString(random).toCharArray();
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             for (int i = 0; i < pairs.size(); i++) {

@@ -18,6 +18,7 @@ final class LogCapture implements AutoCloseable {
         logger = (Logger) LoggerFactory.getLogger(source);
         before = logger.getLevel();
         logger.setLevel(Level.INFO);
+        logger.setAdditive(false); // captured, not printed: expected errors would read as failures in the build log
         appender.start();
         logger.addAppender(appender);
     }
@@ -32,5 +33,6 @@ final class LogCapture implements AutoCloseable {
     public void close() {
         logger.detachAppender(appender);
         logger.setLevel(before);
+        logger.setAdditive(true);
     }
 }

@@ -50,16 +50,37 @@ final class OpenSslClient {
     }
 
     /**
-     * Connects, sends {@code input} (then end of input), and waits for s_client to end.
-     * With {@code -ign_eof}, s_client ends when the server closes: end {@code input} with {@code QUIT}.
+     * Connects, sends {@code input}, and waits for s_client to end. With {@code -ign_eof}, s_client ends
+     * when the server closes: end {@code input} with {@code QUIT}.
      */
     static Result run(InetSocketAddress address, String input, String... options) {
+        return runUntil(address, input, null, options);
+    }
+
+    /** Like {@link #run}, but ends s_client as soon as its output holds {@code until} (null: wait for its end). */
+    static Result runUntil(InetSocketAddress address, String input, String until, String... options) {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect",
                 "127.0.0.1:" + address.getPort(), "-CAfile", TestPki.file("root.crt").toString(),
                 "-ign_eof", "-nocommands"));
         cmd.addAll(List.of(options));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            StringBuffer output = new StringBuffer();
+            Thread reader = new Thread(() -> {
+                byte[] buf = new byte[4096];
+                try {
+                    int n;
+                    while ((n = p.getInputStream().read(buf)) > 0) {
+                        output.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        if (until != null && output.indexOf(until) >= 0) {
+                            p.destroy();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            }, "s_client-output");
+            reader.start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(input.getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
@@ -67,9 +88,11 @@ final class OpenSslClient {
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("openssl s_client did not end within 30s: " + String.join(" ", cmd));
+                throw new AssertionError("openssl s_client did not end within 30s: " + String.join(" ", cmd)
+                        + "\n" + output);
             }
-            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            reader.join(10_000);
+            return new Result(p.exitValue(), output.toString());
         } catch (IOException e) {
             throw new AssertionError("cannot run openssl s_client (the tests need the openssl CLI: "
                     + "apt-get install openssl): " + e, e);

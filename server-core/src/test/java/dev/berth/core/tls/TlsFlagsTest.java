@@ -1,0 +1,123 @@
+package dev.berth.core.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.BerthException;
+import dev.berth.core.Launcher;
+import dev.berth.core.spi.ModuleSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code --tls-*} flags: what they build, how they fail, and the documented example end to end. */
+class TlsFlagsTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private Launcher.Launch launch(String... args) {
+        return Launcher.launch(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theFlagsBuildTheConfiguration() {
+        TlsConfig c = TlsOptions.fromSettings(new ModuleSettings(Map.of(
+                "tls-cert", "chain.pem", "tls-key", "key.pem",
+                "tls-sni", "mail.example.com=mail.pem:mail.key, *.example.org=org.pem",
+                "tls-client-auth", "optional", "tls-client-ca", "ca.pem", "tls-provider", "jdk",
+                "tls-allow-expired", "true", "tls-reload-interval", "0s", "tls-policy", "modern")));
+        assertEquals(Path.of("chain.pem"), c.certificateChain().orElseThrow());
+        assertEquals(2, c.sniEntries().size());
+        assertEquals("mail.example.com", c.sniEntries().get(0).hostName());
+        assertEquals(Path.of("mail.key"), c.sniEntries().get(0).privateKey().orElseThrow());
+        assertEquals("*.example.org", c.sniEntries().get(1).hostName());
+        assertTrue(c.sniEntries().get(1).privateKey().isEmpty(), "the key is appended to org.pem");
+        assertEquals(TlsClientAuth.OPTIONAL, c.clientAuth());
+        assertEquals(TlsLibrary.JDK, c.library());
+        assertTrue(c.allowExpired());
+        assertEquals(Duration.ZERO, c.reloadInterval());
+        assertEquals("modern", c.policy());
+    }
+
+    @Test
+    void badFlagValuesFailNamingTheFlag() {
+        assertEquals("invalid value for --tls-sni: 'example.com' is not HOST=CHAIN.pem or HOST=CHAIN.pem:KEY.pem",
+                fails(Map.of("tls-sni", "example.com")));
+        assertTrue(fails(Map.of("tls-sni", "a*.example.com=x.pem")).startsWith("invalid value for --tls-sni:"));
+        assertEquals("invalid value for --tls-provider: 'boring' is not one of auto, openssl, jdk",
+                fails(Map.of("tls-provider", "boring")));
+        assertEquals("invalid value for --tls-policy: 'old' is not one of intermediate, modern",
+                fails(Map.of("tls-policy", "old")));
+        assertTrue(fails(Map.of("tls-client-auth", "required", "tls-cert", "c.pem"))
+                .startsWith("--tls-client-auth required needs --tls-client-ca"));
+    }
+
+    private static String fails(Map<String, String> flags) {
+        return assertThrows(BerthException.class, () -> TlsOptions.fromSettings(new ModuleSettings(flags))).getMessage();
+    }
+
+    @Test
+    void thePassphraseIsNeverShownByHelp() {
+        Launcher.Launch l = launch("--tls-key-passphrase", "hunter2-secret", "--help");
+        assertNull(l.server);
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("--tls-key-passphrase"), help);
+        assertFalse(help.contains("hunter2-secret"), help);
+    }
+
+    @Test
+    void aWrongPassphraseStopsTheLauncherWithOneLineThatDoesNotShowIt() {
+        Launcher.Launch l = launch("--host", "127.0.0.1", "--upper-port", "0", "--upper-tls", "implicit",
+                "--data-dir", dir.toString(), "--log-level", "off",
+                "--tls-cert", TestPki.file("rsa-chain.pem").toString(),
+                "--tls-key", TestPki.file("rsa-pkcs8-enc.key").toString(), "--tls-key-passphrase", "hunter2-secret");
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals("berth: TLS private key " + TestPki.file("rsa-pkcs8-enc.key")
+                + ": wrong passphrase (the encrypted key cannot be decrypted with it)\n", e);
+    }
+
+    /** The worked example of docs/tls.md: an encrypted key, its chain, the passphrase in a file. */
+    @Test
+    void theDocumentedExampleServesAnEncryptedKeyWithItsChain() throws Exception {
+        Path pass = dir.resolve("passphrase.txt");
+        Files.writeString(pass, TestPki.PASSPHRASE + "\n");
+        Launcher.Launch l = launch("--host", "127.0.0.1", "--upper-port", "0", "--upper-tls", "implicit",
+                "--data-dir", dir.toString(), "--log-level", "warn",
+                "--tls-cert", TestPki.file("rsa-chain.pem").toString(),
+                "--tls-key", TestPki.file("rsa-pkcs1-enc.key").toString(),
+                "--tls-key-passphrase-file", pass.toString());
+        try {
+            assertEquals("", err.toString(StandardCharsets.UTF_8));
+            OpenSslClient.Result r = OpenSslClient.runUntil(l.server.localAddress("upper"), "shout\n", "SHOUT",
+                    "-verify_return_error", "-verify_hostname", "localhost");
+            assertTrue(r.output.contains("Verify return code: 0 (ok)"), r.toString());
+            assertTrue(r.output.contains("SHOUT"), r.toString());
+        } finally {
+            if (l.server != null) {
+                l.server.stop(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    @Test
+    void listsSplitOnCommas() {
+        assertEquals(List.of("a.example.com"), TlsOptions.sniEntries(List.of("a.example.com=a.pem:a.key")).stream()
+                .map(SniEntry::hostName).collect(java.util.stream.Collectors.toList()));
+    }
+}

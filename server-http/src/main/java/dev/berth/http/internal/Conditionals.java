@@ -1,0 +1,121 @@
+package dev.berth.http.internal;
+
+import dev.berth.http.HttpRequest;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.Date;
+import java.util.Locale;
+
+/** Conditional requests (RFC 9110 section 13), single byte ranges (section 14) and Accept-Encoding. */
+final class Conditionals {
+    /** The marker {@link #byteRange} returns for a range that no byte of the file satisfies. */
+    static final long[] UNSATISFIABLE = new long[0];
+
+    private Conditionals() {
+    }
+
+    /** If-None-Match wins over If-Modified-Since; true means answer 304. */
+    static boolean notModified(HttpRequest r, String etag, long modifiedMillis) {
+        String inm = r.header(HttpHeaderNames.IF_NONE_MATCH.toString()).orElse(null);
+        if (inm != null) {
+            for (String t : inm.split(",")) {
+                String tag = t.trim();
+                if (tag.startsWith("W/")) {
+                    tag = tag.substring(2);
+                }
+                if (tag.equals("*") || tag.equals(etag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = r.header(HttpHeaderNames.IF_MODIFIED_SINCE.toString()).orElse(null);
+        if (ims != null) {
+            Date since = DateFormatter.parseHttpDate(ims);
+            return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
+        }
+        return false;
+    }
+
+    /** If-Range: a range is honoured only when the validator still matches (strong ETag or exact date). */
+    static boolean ifRangeHolds(HttpRequest r, String etag, long modifiedMillis) {
+        String v = r.header(HttpHeaderNames.IF_RANGE.toString()).orElse(null);
+        if (v == null) {
+            return true;
+        }
+        if (v.startsWith("\"")) {
+            return v.equals(etag);
+        }
+        Date d = DateFormatter.parseHttpDate(v);
+        return d != null && d.getTime() / 1000 == modifiedMillis / 1000;
+    }
+
+    /**
+     * The first and last byte of a single {@code bytes=} range; null when the header is to be ignored
+     * (not bytes, several ranges, bad syntax), {@link #UNSATISFIABLE} when no byte is in range.
+     */
+    static long[] byteRange(String header, long size) {
+        String h = header.trim();
+        if (!h.regionMatches(true, 0, "bytes=", 0, 6)) {
+            return null;
+        }
+        String spec = h.substring(6).trim();
+        if (spec.indexOf(',') >= 0) {
+            return null;
+        }
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        String first = spec.substring(0, dash).trim();
+        String last = spec.substring(dash + 1).trim();
+        if (!digits(first) && !first.isEmpty() || !digits(last) && !last.isEmpty() || first.isEmpty() && last.isEmpty()) {
+            return null;
+        }
+        if (first.isEmpty()) {
+            long n = Long.parseLong(last);
+            if (n == 0 || size == 0) {
+                return UNSATISFIABLE;
+            }
+            return new long[] {Math.max(0, size - n), size - 1};
+        }
+        long a = Long.parseLong(first);
+        long b = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
+        if (!last.isEmpty() && Long.parseLong(last) < a) {
+            return null;
+        }
+        if (a >= size) {
+            return UNSATISFIABLE;
+        }
+        return new long[] {a, b};
+    }
+
+    private static boolean digits(String s) {
+        return !s.isEmpty() && s.length() <= 18 && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** True when Accept-Encoding lists gzip (or *) without q=0. */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] p = part.trim().split(";");
+            String coding = p[0].trim().toLowerCase(Locale.ROOT);
+            if (!coding.equals("gzip") && !coding.equals("*")) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < p.length; i++) {
+                String q = p[i].trim().toLowerCase(Locale.ROOT);
+                if (q.startsWith("q=") && q.substring(2).trim().matches("0(\\.0{0,3})?")) {
+                    refused = true;
+                }
+            }
+            if (!refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

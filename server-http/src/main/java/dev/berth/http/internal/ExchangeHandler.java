@@ -1,0 +1,321 @@
+package dev.berth.http.internal;
+
+import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.Drain;
+import dev.berth.http.HttpResponse;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the exchanges of one HTTP/1.1 connection (or one HTTP/2 stream): reads each request's body up
+ * to the limit, hands the request to the service, and writes the answers strictly in request order,
+ * however late each handler completes. Closes after an answer that ends the connection, after the
+ * keep-alive timeout, and, on a graceful stop, after the last request in flight.
+ */
+public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+
+    private final HttpService service;
+    private final ConnectionContext connection;
+    private final boolean http2;
+    private final boolean secure;
+    private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange receiving;
+    private boolean closing;
+    private boolean draining;
+    private ScheduledFuture<?> idleTimer;
+
+    /** One request and, once known, its answer. */
+    private static final class Exchange {
+        final HttpRequest head;
+        final long start = System.nanoTime();
+        CompositeByteBuf body;
+        HttpResponse response;
+        ServerRequest request;
+        boolean close;
+        boolean discard;
+
+        Exchange(HttpRequest head) {
+            this.head = head;
+        }
+
+        String requestLine() {
+            return head == null ? "-" : head.method() + " " + head.uri() + " " + head.protocolVersion();
+        }
+
+        void release() {
+            if (body != null) {
+                body.release();
+                body = null;
+            }
+        }
+    }
+
+    public ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2) {
+        this.service = service;
+        this.connection = connection;
+        this.http2 = http2;
+        this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE
+                && connection.tlsSession().isPresent();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            scheduleIdle();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        scheduleIdle();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        cancelIdle();
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpDecodeFailure) {
+            HttpDecodeFailure f = (HttpDecodeFailure) msg;
+            log.debug("refusing a request from {}: {}", connection.remoteAddress(), f);
+            // a failure in the middle of a body (a bad chunk, too much data) belongs to the request being read
+            Exchange ex = receiving != null ? receiving : new Exchange(null);
+            if (receiving == null) {
+                queue.add(ex);
+            }
+            receiving = null;
+            refuse(ex, f.status(), f.reason());
+            return;
+        }
+        try {
+            if (msg instanceof HttpRequest) {
+                head((HttpRequest) msg);
+            }
+            if (msg instanceof HttpContent && receiving != null) {
+                content((HttpContent) msg);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void head(HttpRequest h) {
+        Exchange ex = new Exchange(h);
+        queue.add(ex);
+        receiving = ex;
+        if (h.decoderResult().isFailure()) {
+            refuse(ex, 400, "malformed request");
+            return;
+        }
+        ex.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+        long declared = HttpUtil.getContentLength(h, -1L);
+        if (declared > service.limits().maxBodySize()) {
+            refuse(ex, 413, "body over the limit of " + service.limits().maxBodySize() + " bytes");
+            return;
+        }
+        String expect = h.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null) {
+            if (!expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString()) || h.protocolVersion() == HttpVersion.HTTP_1_0) {
+                refuse(ex, 417, "only 'Expect: 100-continue' is understood");
+            } else if (queue.size() == 1) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+        }
+    }
+
+    private void content(HttpContent c) {
+        Exchange ex = receiving;
+        if (!ex.discard) {
+            if (ex.body.readableBytes() + (long) c.content().readableBytes() > service.limits().maxBodySize()) {
+                refuse(ex, 413, "body over the limit of " + service.limits().maxBodySize() + " bytes");
+            } else if (c.content().isReadable()) {
+                ex.body.addComponent(true, c.content().retain());
+            }
+        }
+        if (c instanceof LastHttpContent) {
+            receiving = null;
+            if (!ex.discard) {
+                dispatch(ex);
+            }
+        }
+    }
+
+    /** Answers at once with an error, ignoring the rest of this request's body; HTTP/1.1 then closes. */
+    private void refuse(Exchange ex, int status, String reason) {
+        if (ex.response != null) {
+            return;
+        }
+        ex.discard = true;
+        ex.close = ex.close || !http2;
+        ex.release();
+        respond(ex, HttpResponse.error(status, HttpResponseStatus.valueOf(status).reasonPhrase() + ": " + reason));
+    }
+
+    private void dispatch(Exchange ex) {
+        HttpRequest h = ex.head;
+        if (h.uri().equals("*")) {
+            ex.release();
+            respond(ex, HttpResponse.empty(200).header(HttpHeaderNames.ALLOW.toString(),
+                    "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"));
+            return;
+        }
+        RequestTarget target = RequestTarget.parse(h.uri());
+        if (target == null) {
+            ex.release();
+            respond(ex, HttpResponse.error(400, "Bad Request: malformed or encoded path separator in the path"));
+            return;
+        }
+        byte[] body = ByteBufUtil.getBytes(ex.body);
+        ex.release();
+        SSLSession tls = secure ? connection.tlsSession().orElse(null) : null;
+        String protocol = http2 ? "HTTP/2.0" : h.protocolVersion().text();
+        ServerRequest r = new ServerRequest(h.method().name(), target, h.headers(), body,
+                connection.remoteAddress(), tls, protocol);
+        ex.request = r;
+        service.serve(r, connection).whenComplete((response, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                completed(ex, response, error);
+            } else {
+                ctx.executor().execute(() -> completed(ex, response, error));
+            }
+        });
+    }
+
+    private void completed(Exchange ex, HttpResponse response, Throwable error) {
+        if (error != null || response == null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            log.warn("handler failed on {}", ex.request, cause);
+            response = HttpResponse.error(500, "Internal Server Error");
+        }
+        respond(ex, response);
+    }
+
+    private void respond(Exchange ex, HttpResponse response) {
+        ex.response = response;
+        flush();
+    }
+
+    private void flush() {
+        while (!closing && !queue.isEmpty() && queue.peek().response != null) {
+            write(queue.poll());
+        }
+        if (closing) {
+            queue.forEach(Exchange::release);
+            queue.clear();
+            return;
+        }
+        if (queue.isEmpty() && receiving == null) {
+            if (draining && !http2) {
+                closing = true;
+                ctx.close();
+            } else {
+                scheduleIdle();
+            }
+        }
+    }
+
+    private void write(Exchange ex) {
+        HttpResponse r = ex.response;
+        HttpRequest h = ex.head;
+        boolean lastBeforeStop = draining && queue.isEmpty() && receiving == null;
+        boolean keepAlive = http2 || h != null && !ex.close && !lastBeforeStop && HttpUtil.isKeepAlive(h)
+                && !(r.bodyKind() == HttpResponse.BodyKind.STREAM && h.protocolVersion() == HttpVersion.HTTP_1_0);
+        service.decorate(r, secure);
+        boolean head = h != null && h.method().equals(HttpMethod.HEAD);
+        boolean sendfile = !http2 && !secure && ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null;
+        ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, sendfile, head, keepAlive,
+                h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion());
+        ChannelFuture done = ResponseWriter.write(ctx, r, mode);
+        long bytes = head ? 0 : r.contentLength();
+        String referer = h == null ? null : h.headers().get(HttpHeaderNames.REFERER);
+        String agent = h == null ? null : h.headers().get(HttpHeaderNames.USER_AGENT);
+        String protocol = http2 ? "HTTP/2.0" : h == null ? "HTTP/1.1" : h.protocolVersion().text();
+        done.addListener(f -> AccessLog.log(connection.remoteAddress(), ex.requestLine(), r.status(), bytes, referer,
+                agent, protocol, ex.start));
+        if (!keepAlive) {
+            closing = true;
+            done.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == Drain.EVENT && !http2) {
+            draining = true;
+            if (queue.isEmpty() && receiving == null && !closing) {
+                closing = true;
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void scheduleIdle() {
+        long millis = service.limits().keepAliveTimeout().toMillis();
+        if (http2 || millis == 0 || idleTimer != null || ctx == null) {
+            return;
+        }
+        idleTimer = ctx.executor().schedule(() -> {
+            idleTimer = null;
+            if (queue.isEmpty() && receiving == null && !closing) {
+                closing = true;
+                ctx.close();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelIdle() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelIdle();
+        queue.forEach(Exchange::release);
+        queue.clear();
+        if (receiving != null) {
+            receiving.release();
+            receiving = null;
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("closing {} after an error: {}", ctx.channel(), cause.toString());
+        closing = true;
+        ctx.close();
+    }
+}

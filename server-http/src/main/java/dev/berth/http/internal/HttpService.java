@@ -1,0 +1,155 @@
+package dev.berth.http.internal;
+
+import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.ServerContext;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.http.AsyncHttpHandler;
+import dev.berth.http.HttpHandler;
+import dev.berth.http.HttpLimits;
+import dev.berth.http.HttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * What every connection of one HTTP module shares: routes, the fallback, limits and the HTTPS policy
+ * (redirect on plaintext listeners, {@code Strict-Transport-Security} on TLS ones). Turns a request
+ * into a future response.
+ */
+public final class HttpService {
+    private static final String HSTS = "Strict-Transport-Security";
+    private final Router router;
+    private final AsyncHttpHandler fallback;
+    private final HttpLimits limits;
+    private final String hsts;
+    private final boolean redirect;
+    private final String redirectHost;
+    private final String httpsListener;
+    private volatile ServerContext server;
+
+    public HttpService(Router router, AsyncHttpHandler fallback, HttpLimits limits, String hsts, boolean redirect,
+                       String redirectHost, String httpsListener) {
+        this.router = router;
+        this.fallback = fallback;
+        this.limits = limits;
+        this.hsts = hsts;
+        this.redirect = redirect;
+        this.redirectHost = redirectHost;
+        this.httpsListener = httpsListener;
+    }
+
+    public void start(ServerContext server) {
+        this.server = server;
+    }
+
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** A handler that runs on the event loop; a thrown exception becomes a failed future. */
+    public static AsyncHttpHandler onEventLoop(HttpHandler h) {
+        return request -> {
+            try {
+                return CompletableFuture.completedFuture(h.handle(request));
+            } catch (Exception | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        };
+    }
+
+    /** A handler that runs on the server's pool for blocking work, never on an event loop. */
+    public AsyncHttpHandler onWorkerPool(HttpHandler h) {
+        return request -> {
+            CompletableFuture<HttpResponse> f = new CompletableFuture<>();
+            blockingExecutor().execute(() -> {
+                try {
+                    f.complete(h.handle(request));
+                } catch (Exception | Error e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            return f;
+        };
+    }
+
+    private Executor blockingExecutor() {
+        ServerContext s = server;
+        return s == null ? ForkJoinPool.commonPool() : s.blockingExecutor();
+    }
+
+    /** Answers a request: the HTTPS redirect on a plaintext listener, else the matching route or the fallback. */
+    CompletableFuture<HttpResponse> serve(ServerRequest r, ConnectionContext connection) {
+        Optional<HttpResponse> toHttps = redirectFor(r, connection);
+        if (toHttps.isPresent()) {
+            return CompletableFuture.completedFuture(toHttps.get());
+        }
+        Router.Match m = router.resolve(r.method(), r.target().segments());
+        AsyncHttpHandler handler;
+        if (m == null) {
+            handler = fallback;
+        } else if (m.handler == null) {
+            String allow = String.join(", ", m.allowed);
+            HttpResponse answer = r.method().equals("OPTIONS") ? HttpResponse.empty(204)
+                    : HttpResponse.error(405, "method " + r.method() + " not allowed");
+            return CompletableFuture.completedFuture(answer.header(HttpHeaderNames.ALLOW.toString(), allow));
+        } else {
+            r.pathParameters(m.parameters);
+            handler = m.handler;
+        }
+        try {
+            CompletableFuture<HttpResponse> f = handler.handle(r);
+            return f == null ? CompletableFuture.failedFuture(new NullPointerException("handler returned no future")) : f;
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Adds the headers the HTTPS policy asks for. */
+    void decorate(HttpResponse response, boolean secure) {
+        if (secure && hsts != null && !response.headers().contains(HSTS)) {
+            response.header(HSTS, hsts);
+        }
+    }
+
+    private Optional<HttpResponse> redirectFor(ServerRequest r, ConnectionContext connection) {
+        if (!redirect || connection.listener().tlsMode() != TlsMode.NONE || server == null) {
+            return Optional.empty();
+        }
+        Optional<InetSocketAddress> https = server.listenerAddress(httpsListener);
+        if (https.isEmpty()) {
+            return Optional.empty();
+        }
+        String host = redirectHost != null ? redirectHost : hostOf(r.headers().get(HttpHeaderNames.HOST));
+        if (host == null) {
+            return Optional.of(HttpResponse.error(400, "a Host header is needed to redirect to HTTPS"));
+        }
+        int port = https.get().getPort();
+        String target = r.path() + (r.rawQuery().isEmpty() ? "" : "?" + r.rawQuery());
+        String location = "https://" + host + (port == 443 ? "" : ":" + port) + target;
+        boolean safe = r.method().equals("GET") || r.method().equals("HEAD");
+        return Optional.of(HttpResponse.redirect(safe ? 301 : 308, location));
+    }
+
+    /** The host part of a Host header, or null when it is not a plain name, IPv4 or bracketed IPv6 address. */
+    static String hostOf(String hostHeader) {
+        if (hostHeader == null || hostHeader.isEmpty()) {
+            return null;
+        }
+        String h = hostHeader;
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            if (close < 0 || !h.substring(1, close).matches("[0-9A-Fa-f:.]+")) {
+                return null;
+            }
+            return h.substring(0, close + 1);
+        }
+        int colon = h.indexOf(':');
+        if (colon >= 0) {
+            h = h.substring(0, colon);
+        }
+        return h.matches("[A-Za-z0-9.-]+") ? h : null;
+    }
+}

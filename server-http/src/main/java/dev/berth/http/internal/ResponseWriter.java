@@ -1,0 +1,159 @@
+package dev.berth.http.internal;
+
+import dev.berth.http.HttpResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Date;
+
+/**
+ * Turns an {@link HttpResponse} into Netty HTTP objects on one connection or stream: a full response
+ * for bytes, sendfile ({@link DefaultFileRegion}) for files on plaintext HTTP/1.1, chunked file reads
+ * on TLS and HTTP/2, chunked encoding for streams; HEAD and bodiless statuses get headers only.
+ */
+final class ResponseWriter {
+    private static final int CHUNK = 16 * 1024;
+
+    /** How a response goes out on this connection. */
+    static final class Mode {
+        final boolean http2;
+        final boolean sendfile;
+        final boolean head;
+        final boolean keepAlive;
+        final HttpVersion requestVersion;
+
+        Mode(boolean http2, boolean sendfile, boolean head, boolean keepAlive, HttpVersion requestVersion) {
+            this.http2 = http2;
+            this.sendfile = sendfile;
+            this.head = head;
+            this.keepAlive = keepAlive;
+            this.requestVersion = requestVersion;
+        }
+    }
+
+    private ResponseWriter() {
+    }
+
+    /** Writes and flushes the response; the future completes when its last part is written. */
+    static ChannelFuture write(ChannelHandlerContext ctx, HttpResponse r, Mode mode) {
+        HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
+        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders().add(r.headers());
+        if (!h.contains(HttpHeaderNames.DATE)) {
+            h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+        }
+        if (!mode.http2) {
+            if (!mode.keepAlive) {
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (mode.requestVersion == HttpVersion.HTTP_1_0) {
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        }
+        int code = r.status();
+        boolean bodiless = code < 200 || code == 204 || code == 304;
+        if (bodiless) {
+            h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            if (code != 304) {
+                h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
+        }
+        switch (r.bodyKind()) {
+            case FILE:
+                return writeFile(ctx, r, status, h, mode, bodiless);
+            case STREAM:
+                return writeStream(ctx, r, status, h, mode, bodiless);
+            default:
+                if (!bodiless) {
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, r.bodyBytes().length);
+                }
+                return ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                        mode.head || bodiless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.bodyBytes()),
+                        h, DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
+        }
+    }
+
+    private static ChannelFuture writeFile(ChannelHandlerContext ctx, HttpResponse r, HttpResponseStatus status,
+                                           HttpHeaders h, Mode mode, boolean bodiless) {
+        long length = r.contentLength();
+        if (!bodiless) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        if (mode.head || bodiless || length == 0) {
+            return headersOnly(ctx, status, h);
+        }
+        FileChannel file;
+        try {
+            file = FileChannel.open(r.file(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            return writeError(ctx, "file " + r.file().getFileName() + " could not be opened");
+        }
+        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
+        if (mode.sendfile) {
+            ctx.write(new DefaultFileRegion(file, r.fileOffset(), length));
+            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        try {
+            return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(file, r.fileOffset(), length, CHUNK)));
+        } catch (IOException e) {
+            closeQuietly(file);
+            return ctx.close();
+        }
+    }
+
+    private static ChannelFuture writeStream(ChannelHandlerContext ctx, HttpResponse r, HttpResponseStatus status,
+                                             HttpHeaders h, Mode mode, boolean bodiless) {
+        InputStream in = r.bodyStream();
+        if (mode.head || bodiless) {
+            closeQuietly(in);
+            return headersOnly(ctx, status, h);
+        }
+        h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (mode.http2 || mode.requestVersion != HttpVersion.HTTP_1_0) {
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
+            return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedStream(in, CHUNK)));
+        }
+        // HTTP/1.0 has no chunked coding: the body ends when the connection closes (the caller closes it).
+        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
+        ctx.write(new ChunkedStream(in, CHUNK));
+        return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    private static ChannelFuture headersOnly(ChannelHandlerContext ctx, HttpResponseStatus status, HttpHeaders h) {
+        return ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, h,
+                DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
+    }
+
+    private static ChannelFuture writeError(ChannelHandlerContext ctx, String message) {
+        HttpResponse e = HttpResponse.error(500, message);
+        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders().add(e.headers());
+        h.set(HttpHeaderNames.CONTENT_LENGTH, e.bodyBytes().length);
+        return ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                Unpooled.wrappedBuffer(e.bodyBytes()), h, DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing more to do with a body that will not be sent
+        }
+    }
+}

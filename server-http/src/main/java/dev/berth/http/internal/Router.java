@@ -1,0 +1,122 @@
+package dev.berth.http.internal;
+
+import dev.berth.http.AsyncHttpHandler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Routes by method and path pattern ({@code /users/{id}}); literal segments win over parameters
+ * because routes are tried in the order they were added, and a path that matches only under another
+ * method is reported so that the caller can answer 405 with {@code Allow}.
+ */
+public final class Router {
+    private final List<Route> routes = new ArrayList<>();
+
+    /** One route: method, pattern segments, handler. */
+    private static final class Route {
+        final String method;
+        final String[] segments;
+        final AsyncHttpHandler handler;
+
+        Route(String method, String[] segments, AsyncHttpHandler handler) {
+            this.method = method;
+            this.segments = segments;
+            this.handler = handler;
+        }
+    }
+
+    /** What a path resolved to: a handler with its parameters, or the methods that would have matched. */
+    public static final class Match {
+        public final AsyncHttpHandler handler;
+        public final Map<String, String> parameters;
+        public final Set<String> allowed;
+
+        Match(AsyncHttpHandler handler, Map<String, String> parameters, Set<String> allowed) {
+            this.handler = handler;
+            this.parameters = parameters;
+            this.allowed = allowed;
+        }
+    }
+
+    /** Adds a route; the pattern must start with {@code /}; {@code {name}} segments are parameters. */
+    public void add(String method, String pattern, AsyncHttpHandler handler) {
+        if (!pattern.startsWith("/")) {
+            throw new IllegalArgumentException("route pattern must start with '/': " + pattern);
+        }
+        String[] segments = split(pattern);
+        for (String s : segments) {
+            if (s.startsWith("{") != s.endsWith("}") || s.equals("{}")) {
+                throw new IllegalArgumentException("malformed path parameter in route " + pattern);
+            }
+        }
+        routes.add(new Route(method, segments, handler));
+    }
+
+    public boolean isEmpty() {
+        return routes.isEmpty();
+    }
+
+    /**
+     * Finds the handler for a method and a decoded path split into segments; HEAD falls back to GET.
+     * Returns null when no route's pattern matches the path at all.
+     */
+    public Match resolve(String method, List<String> path) {
+        Set<String> allowed = new TreeSet<>();
+        Match headFallback = null;
+        for (Route r : routes) {
+            Map<String, String> params = match(r.segments, path);
+            if (params == null) {
+                continue;
+            }
+            if (r.method.equals(method)) {
+                return new Match(r.handler, params, Set.of());
+            }
+            if (method.equals("HEAD") && r.method.equals("GET") && headFallback == null) {
+                headFallback = new Match(r.handler, params, Set.of());
+            }
+            allowed.add(r.method);
+        }
+        if (headFallback != null) {
+            return headFallback;
+        }
+        if (allowed.isEmpty()) {
+            return null;
+        }
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        allowed.add("OPTIONS");
+        return new Match(null, Map.of(), Collections.unmodifiableSet(allowed));
+    }
+
+    private static Map<String, String> match(String[] pattern, List<String> path) {
+        if (pattern.length != path.size()) {
+            return null;
+        }
+        Map<String, String> params = null;
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.startsWith("{")) {
+                if (path.get(i).isEmpty()) {
+                    return null;
+                }
+                if (params == null) {
+                    params = new LinkedHashMap<>();
+                }
+                params.put(p.substring(1, p.length() - 1), path.get(i));
+            } else if (!p.equals(path.get(i))) {
+                return null;
+            }
+        }
+        return params == null ? Map.of() : params;
+    }
+
+    private static String[] split(String pattern) {
+        return pattern.equals("/") ? new String[] {""} : pattern.substring(1).split("/", -1);
+    }
+}

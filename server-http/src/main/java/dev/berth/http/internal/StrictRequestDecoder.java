@@ -1,0 +1,422 @@
+package dev.berth.http.internal;
+
+import dev.berth.http.HttpLimits;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decodes HTTP/1.x requests strictly (RFC 9112), refusing whatever could let two parties disagree
+ * about where a request ends: bare CR or LF, obs-fold, both Content-Length and Transfer-Encoding,
+ * duplicate or malformed Content-Length, a Transfer-Encoding that does not end in chunked, and bad
+ * chunk sizes. A refused request becomes one {@link HttpDecodeFailure}; everything after it is
+ * discarded, since its framing can no longer be trusted.
+ *
+ * <p>Emits a {@link DefaultHttpRequest}, then the body as {@link io.netty.handler.codec.http.HttpContent}
+ * slices, then a {@link LastHttpContent} (also for requests without a body).
+ */
+public final class StrictRequestDecoder extends ByteToMessageDecoder {
+    private static final int MAX_CHUNK_LINE = 1024;
+    private static final int MAX_HEADER_FIELDS = 128;
+
+    private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, FAILED }
+
+    private final HttpLimits limits;
+    private State state = State.HEAD;
+    private long remaining;
+    private long bodyRead;
+    /** Where scanning of the current head (or trailer section) resumes, relative to the reader index. */
+    private int scanned;
+    private int requestLineEnd = -1;
+    private ScheduledFuture<?> headTimer;
+
+    public StrictRequestDecoder(HttpLimits limits) {
+        this.limits = limits;
+    }
+
+    /** A refusal: the status to answer and why. */
+    private static final class Refusal extends Exception {
+        final int status;
+
+        Refusal(int status, String reason) {
+            super(reason, null, false, false);
+            this.status = status;
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            while (in.isReadable() && decodeOne(ctx, in, out)) {
+                // each round consumed something or emitted a message
+            }
+        } catch (Refusal r) {
+            fail(ctx, in, out, r.status, r.getMessage());
+        }
+    }
+
+    private boolean decodeOne(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Refusal {
+        switch (state) {
+            case HEAD:
+                return head(ctx, in, out);
+            case FIXED_BODY: {
+                int n = (int) Math.min(in.readableBytes(), remaining);
+                out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
+                remaining -= n;
+                if (remaining == 0) {
+                    out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+                    state = State.HEAD;
+                }
+                return true;
+            }
+            case CHUNK_SIZE:
+                return chunkSize(in);
+            case CHUNK_DATA: {
+                int n = (int) Math.min(in.readableBytes(), remaining);
+                out.add(new DefaultHttpContent(in.readRetainedSlice(n)));
+                remaining -= n;
+                if (remaining == 0) {
+                    state = State.CHUNK_END;
+                }
+                return true;
+            }
+            case CHUNK_END:
+                if (in.readableBytes() < 2) {
+                    return false;
+                }
+                if (in.getByte(in.readerIndex()) != '\r' || in.getByte(in.readerIndex() + 1) != '\n') {
+                    throw new Refusal(400, "chunk data not followed by CRLF");
+                }
+                in.skipBytes(2);
+                state = State.CHUNK_SIZE;
+                return true;
+            case TRAILERS:
+                return trailers(in, out);
+            default:
+                in.skipBytes(in.readableBytes());
+                return false;
+        }
+    }
+
+    private boolean head(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Refusal {
+        if (scanned == 0) {
+            // RFC 9112 section 2.2: ignore empty lines before a request line (some clients send a CRLF after a body).
+            while (in.readableBytes() >= 2 && in.getByte(in.readerIndex()) == '\r' && in.getByte(in.readerIndex() + 1) == '\n') {
+                in.skipBytes(2);
+            }
+            if (!in.isReadable() || (in.readableBytes() == 1 && in.getByte(in.readerIndex()) == '\r')) {
+                return false;
+            }
+        }
+        startHeadTimer(ctx);
+        int end = scanHeaderBlock(in, true);
+        if (end < 0) {
+            return false;
+        }
+        cancelHeadTimer();
+        String head = in.toString(in.readerIndex(), end, StandardCharsets.ISO_8859_1);
+        in.skipBytes(end);
+        scanned = 0;
+        requestLineEnd = -1;
+        parseRequest(head, out);
+        return true;
+    }
+
+    /**
+     * Scans from where the last call stopped for the empty line that ends a header block, checking line
+     * endings and sizes on the way. Returns the block's length including the final CRLF, or -1 for more.
+     */
+    private int scanHeaderBlock(ByteBuf in, boolean withRequestLine) throws Refusal {
+        int base = in.readerIndex();
+        int readable = in.readableBytes();
+        int lineStart = scanned == 0 ? 0 : lastLineStart;
+        for (int i = scanned; i < readable; i++) {
+            byte b = in.getByte(base + i);
+            if (b == '\r') {
+                if (i + 1 >= readable) {
+                    scanned = i;
+                    lastLineStart = lineStart;
+                    return -1;
+                }
+                if (in.getByte(base + i + 1) != '\n') {
+                    throw new Refusal(400, "bare CR in the header section");
+                }
+            } else if (b == '\n') {
+                if (i == 0 || in.getByte(base + i - 1) != '\r') {
+                    throw new Refusal(400, "bare LF in the header section");
+                }
+                boolean empty = i - 1 == lineStart;
+                if (withRequestLine && requestLineEnd < 0) {
+                    if (empty) {
+                        throw new Refusal(400, "empty request line");
+                    }
+                    requestLineEnd = i + 1;
+                } else if (empty) {
+                    return i + 1;
+                }
+                lineStart = i + 1;
+            }
+            if (withRequestLine && requestLineEnd < 0) {
+                if (i >= limits.maxRequestLine()) {
+                    throw new Refusal(414, "request line longer than " + limits.maxRequestLine() + " bytes");
+                }
+            } else if (i - Math.max(requestLineEnd, 0) >= limits.maxHeaderSize()) {
+                throw new Refusal(431, "header section larger than " + limits.maxHeaderSize() + " bytes");
+            }
+        }
+        scanned = readable;
+        lastLineStart = lineStart;
+        return -1;
+    }
+
+    private int lastLineStart;
+
+    private void parseRequest(String head, List<Object> out) throws Refusal {
+        String[] lines = head.split("\r\n");
+        String[] parts = lines[0].split(" ", -1);
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new Refusal(400, "malformed request line");
+        }
+        String method = parts[0];
+        if (!Syntax.isToken(method)) {
+            throw new Refusal(400, "malformed method");
+        }
+        String target = parts[1];
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                throw new Refusal(400, "invalid character in the request target");
+            }
+        }
+        HttpVersion version;
+        if (parts[2].equals("HTTP/1.1")) {
+            version = HttpVersion.HTTP_1_1;
+        } else if (parts[2].equals("HTTP/1.0")) {
+            version = HttpVersion.HTTP_1_0;
+        } else if (parts[2].matches("HTTP/[0-9]\\.[0-9]")) {
+            throw new Refusal(505, "HTTP version " + parts[2].substring(5) + " is not supported");
+        } else {
+            throw new Refusal(400, "malformed HTTP version");
+        }
+        if (!(target.startsWith("/") || target.equals("*") && method.equals("OPTIONS")
+                || target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8))) {
+            throw new Refusal(400, "request target must be a path, an absolute URI, or * for OPTIONS");
+        }
+        if (lines.length - 1 > MAX_HEADER_FIELDS) {
+            throw new Refusal(431, "more than " + MAX_HEADER_FIELDS + " header fields");
+        }
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        for (int i = 1; i < lines.length; i++) {
+            addField(headers, lines[i]);
+        }
+        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || hosts == 0 && version == HttpVersion.HTTP_1_1) {
+            throw new Refusal(400, hosts == 0 ? "missing Host header" : "more than one Host header");
+        }
+        DefaultHttpRequest request = new DefaultHttpRequest(version, HttpMethod.valueOf(method), target, headers);
+        bodyRead = 0;
+        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> cl = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (!te.isEmpty()) {
+            if (!cl.isEmpty()) {
+                throw new Refusal(400, "both Content-Length and Transfer-Encoding");
+            }
+            if (version == HttpVersion.HTTP_1_0) {
+                throw new Refusal(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            String[] codings = String.join(",", te).split(",", -1);
+            for (int i = 0; i < codings.length; i++) {
+                String c = codings[i].trim().toLowerCase(Locale.ROOT);
+                boolean last = i == codings.length - 1;
+                if (c.equals("chunked") != last) {
+                    throw new Refusal(400, last ? "Transfer-Encoding does not end in chunked" : "chunked applied twice");
+                }
+                if (!last) {
+                    throw new Refusal(501, "transfer coding '" + c + "' is not supported");
+                }
+            }
+            out.add(request);
+            state = State.CHUNK_SIZE;
+        } else if (!cl.isEmpty()) {
+            if (cl.size() > 1) {
+                throw new Refusal(400, "more than one Content-Length");
+            }
+            String v = cl.get(0);
+            if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new Refusal(400, "invalid Content-Length");
+            }
+            long length = Long.parseLong(v);
+            if (length > limits.maxBodySize()) {
+                throw new Refusal(413, "body of " + length + " bytes is over the limit of " + limits.maxBodySize());
+            }
+            out.add(request);
+            if (length == 0) {
+                out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            } else {
+                remaining = length;
+                state = State.FIXED_BODY;
+            }
+        } else {
+            out.add(request);
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+    }
+
+    private static void addField(HttpHeaders headers, String line) throws Refusal {
+        if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+            throw new Refusal(400, "obsolete line folding in the header section");
+        }
+        int colon = line.indexOf(':');
+        if (colon < 1) {
+            throw new Refusal(400, "header line without a field name");
+        }
+        String name = line.substring(0, colon);
+        if (!Syntax.isToken(name)) {
+            throw new Refusal(400, "invalid header field name");
+        }
+        String value = Syntax.trimOws(line.substring(colon + 1));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && (c < 0x20 || c == 0x7F)) {
+                throw new Refusal(400, "control character in header field " + name);
+            }
+        }
+        headers.add(name, value);
+    }
+
+    private boolean chunkSize(ByteBuf in) throws Refusal {
+        int base = in.readerIndex();
+        int readable = Math.min(in.readableBytes(), MAX_CHUNK_LINE + 1);
+        int lf = -1;
+        for (int i = 0; i < readable; i++) {
+            byte b = in.getByte(base + i);
+            if (b == '\n') {
+                if (i == 0 || in.getByte(base + i - 1) != '\r') {
+                    throw new Refusal(400, "bare LF in a chunk size line");
+                }
+                lf = i;
+                break;
+            }
+            if (b == '\r' && i + 1 < readable && in.getByte(base + i + 1) != '\n') {
+                throw new Refusal(400, "bare CR in a chunk size line");
+            }
+        }
+        if (lf < 0) {
+            if (in.readableBytes() > MAX_CHUNK_LINE) {
+                throw new Refusal(400, "chunk size line too long");
+            }
+            return false;
+        }
+        String line = in.toString(base, lf - 1, StandardCharsets.ISO_8859_1);
+        in.skipBytes(lf + 1);
+        int digits = 0;
+        while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0) {
+            digits++;
+        }
+        if (digits == 0 || digits > 15) {
+            throw new Refusal(400, "invalid chunk size");
+        }
+        String rest = Syntax.trimOws(line.substring(digits));
+        if (!rest.isEmpty() && (rest.charAt(0) != ';' || !Syntax.isChunkExtension(rest))) {
+            throw new Refusal(400, "invalid chunk size");
+        }
+        long size = Long.parseLong(line.substring(0, digits), 16);
+        if (bodyRead + size > limits.maxBodySize()) {
+            throw new Refusal(413, "chunked body over the limit of " + limits.maxBodySize() + " bytes");
+        }
+        bodyRead += size;
+        if (size == 0) {
+            state = State.TRAILERS;
+        } else {
+            remaining = size;
+            state = State.CHUNK_DATA;
+        }
+        return true;
+    }
+
+    private boolean trailers(ByteBuf in, List<Object> out) throws Refusal {
+        if (scanned == 0 && in.readableBytes() >= 2 && in.getByte(in.readerIndex()) == '\r'
+                && in.getByte(in.readerIndex() + 1) == '\n') {
+            in.skipBytes(2);
+            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            state = State.HEAD;
+            return true;
+        }
+        requestLineEnd = 0;
+        // a trailer section is a header block that starts at once, so a leading CRLF is its end
+        int end = scanTrailers(in);
+        if (end < 0) {
+            return false;
+        }
+        String block = in.toString(in.readerIndex(), end, StandardCharsets.ISO_8859_1);
+        in.skipBytes(end);
+        scanned = 0;
+        requestLineEnd = -1;
+        HttpHeaders trailing = DefaultHttpHeadersFactory.trailersFactory().withValidation(false).newHeaders();
+        for (String line : block.split("\r\n")) {
+            addField(trailing, line);
+        }
+        out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailing));
+        state = State.HEAD;
+        return true;
+    }
+
+    private int scanTrailers(ByteBuf in) throws Refusal {
+        return scanHeaderBlock(in, false);
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, List<Object> out, int status, String reason) {
+        cancelHeadTimer();
+        state = State.FAILED;
+        in.skipBytes(in.readableBytes());
+        out.add(new HttpDecodeFailure(status, reason));
+    }
+
+    private void startHeadTimer(ChannelHandlerContext ctx) {
+        if (headTimer != null) {
+            return;
+        }
+        headTimer = ctx.executor().schedule(() -> {
+            headTimer = null;
+            if (state == State.HEAD && ctx.channel().isActive()) {
+                state = State.FAILED;
+                ctx.fireChannelRead(new HttpDecodeFailure(408, "request header section not complete within "
+                        + limits.headerTimeout().toMillis() + " ms"));
+                ctx.fireChannelReadComplete();
+            }
+        }, limits.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelHeadTimer() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        cancelHeadTimer();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelHeadTimer();
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.berth.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.Launcher;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jar's entry point: the flags it lists, serving --root over HTTPS with the redirect, and bad flags. */
+class HttpLauncherTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private Launcher.Launch launch(String... args) {
+        return Launcher.launch(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsTheHttpFlags() {
+        Launcher.Launch l = launch("--help");
+        assertNull(l.server);
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : new String[] {"--root", "--listing", "--follow-symlinks", "--gzip", "--http-redirect",
+                "--redirect-host", "--hsts", "--max-request-line", "--max-header-size", "--max-body-size",
+                "--header-timeout", "--keep-alive-timeout", "--max-concurrent-streams", "--https-port", "--http-port"}) {
+            assertTrue(help.contains(flag), flag + " in\n" + help);
+        }
+    }
+
+    @Test
+    void theJarServesRootOverHttpsAndRedirectsPlaintext(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("index.html"), "served by the launcher");
+        Launcher.Launch l = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--data-dir", TestServer.DATA.toString(), "--root", root.toString());
+        assertTrue(l.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            int https = l.server.localAddress("https").getPort();
+            int http = l.server.localAddress("http").getPort();
+            assertEquals("served by the launcher", Curl.run("-k", "https://127.0.0.1:" + https + "/"));
+            String redirect = Curl.run("-i", "http://127.0.0.1:" + http + "/x?y");
+            assertTrue(redirect.toLowerCase().contains("location: https://127.0.0.1:" + https + "/x?y"), redirect);
+        } finally {
+            l.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aRootThatIsNotADirectoryFailsAtStartNamingTheFlag() {
+        Launcher.Launch l = launch("--protocols", "http", "--https-port", "0", "--http-port", "0",
+                "--root", "does/not/exist");
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--root does/not/exist is not a directory"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBadLimitFailsAtStartNamingTheFlag() {
+        Launcher.Launch l = launch("--protocols", "http", "--https-port", "0", "--http-port", "0",
+                "--max-body-size", "lots");
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--max-body-size"), err.toString(StandardCharsets.UTF_8));
+    }
+}

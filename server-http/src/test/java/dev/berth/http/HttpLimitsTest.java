@@ -1,0 +1,169 @@
+package dev.berth.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each limit answers with its own status over a raw socket, and pipelined answers keep request order. */
+class HttpLimitsTest {
+    private static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withMaxRequestLine(256).withMaxHeaderSize(512)
+            .withMaxBodySize(1000).withHeaderTimeout(Duration.ofMillis(700)).withKeepAliveTimeout(Duration.ofSeconds(1));
+    private static final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(HttpModule.builder().redirectToHttps(false).limits(LIMITS)
+                .get("/fast/{n}", r -> HttpResponse.text("fast " + r.pathParameter("n")))
+                .async("GET", "/slow/{n}", r -> {
+                    CompletableFuture<HttpResponse> f = new CompletableFuture<>();
+                    timer.schedule(() -> f.complete(HttpResponse.text("slow " + r.pathParameter("n"))), 300, TimeUnit.MILLISECONDS);
+                    return f;
+                })
+                .post("/upload", r -> HttpResponse.text("got " + r.body().length)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aRequestLineOverTheLimitGets414() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("GET /" + "a".repeat(300) + " HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 414 "), answer);
+        }
+    }
+
+    @Test
+    void aHeaderSectionOverTheLimitGets431() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("GET /fast/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(600) + "\r\n\r\n").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 431 "), answer);
+        }
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitGets413BeforeTheBodyIsSent() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+        }
+    }
+
+    @Test
+    void aChunkedBodyThatGrowsOverTheLimitGets413() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+            c.send("3e8\r\n" + "x".repeat(1000) + "\r\n");
+            String answer = c.send("1\r\ny\r\n").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+        }
+    }
+
+    @Test
+    void aBodyAtTheLimitIsAccepted() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + "z".repeat(1000))
+                    .readResponse();
+            assertTrue(answer.endsWith("got 1000"), answer);
+        }
+    }
+
+    @Test
+    void aHeaderSectionNotCompleteWithinTheTimeoutGets408AndAClose() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("GET /fast/1 HTTP/1.1\r\nHost: x\r\n").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+        }
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedAfterTheTimeout() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            assertTrue(c.send("GET /fast/1 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().endsWith("fast 1"));
+            assertEquals("", c.readUntilClosed());
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInRequestOrderEvenWhenAnEarlierOneIsSlower() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            c.send("GET /slow/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /fast/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /slow/3 HTTP/1.1\r\nHost: x\r\n\r\nGET /fast/4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String all = c.readUntilClosed();
+            int a = all.indexOf("slow 1");
+            int b = all.indexOf("fast 2");
+            int d = all.indexOf("slow 3");
+            int e = all.indexOf("fast 4");
+            assertTrue(a >= 0 && a < b && b < d && d < e, all);
+            assertEquals(4, all.split("HTTP/1\\.1 200 ", -1).length - 1, all);
+        }
+    }
+
+    @Test
+    void expect100ContinueGetsAnInterimResponseBeforeTheBodyIsSent() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+            String interim = c.readResponse();
+            assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
+            assertTrue(c.send("abc").readResponse().endsWith("got 3"));
+        }
+    }
+
+    @Test
+    void expect100ContinueWithABodyOverTheLimitGets413WithoutTheInterimResponse() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
+                    .readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+            assertFalse(answer.contains("100 Continue"), answer);
+        }
+    }
+
+    @Test
+    void anUnknownExpectationGets417() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: magic\r\n\r\nabc")
+                    .readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 417 "), answer);
+        }
+    }
+
+    @Test
+    void optionsStarListsTheMethods() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").readResponse();
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.toLowerCase().contains("allow: get, head"), answer);
+        }
+    }
+
+    @Test
+    void http10WithoutKeepAliveIsClosedAfterTheResponse() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("GET /fast/1 HTTP/1.0\r\n\r\n").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("fast 1"), answer);
+        }
+    }
+
+    @Test
+    void aChunkedRequestBodyIsReassembled() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "a\r\n0123456789\r\n5\r\nabcde\r\n0\r\n\r\n").readResponse();
+            assertTrue(answer.endsWith("got 15"), answer);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.berth.http.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.http.HttpLimits;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The strict decoder on an {@link EmbeddedChannel}: byte-at-a-time input, chunked bodies, refusals. */
+class StrictRequestDecoderTest {
+
+    private static EmbeddedChannel channel() {
+        return new EmbeddedChannel(new StrictRequestDecoder(HttpLimits.DEFAULTS.withMaxBodySize(100)));
+    }
+
+    private static List<Object> feedByteByByte(EmbeddedChannel ch, String input) {
+        for (byte b : input.getBytes(StandardCharsets.ISO_8859_1)) {
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        List<Object> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readInbound()) != null) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static String body(List<Object> messages) {
+        StringBuilder b = new StringBuilder();
+        for (Object o : messages) {
+            if (o instanceof HttpContent) {
+                b.append(((HttpContent) o).content().toString(StandardCharsets.ISO_8859_1));
+                ((HttpContent) o).release();
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void aRequestArrivingOneByteAtATimeIsDecodedWhole() {
+        EmbeddedChannel ch = channel();
+        List<Object> out = feedByteByByte(ch, "POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-A:  spaced value \r\nContent-Length: 3\r\n\r\nabc");
+        HttpRequest r = assertInstanceOf(HttpRequest.class, out.get(0));
+        assertEquals("/p?q=1", r.uri());
+        assertEquals("spaced value", r.headers().get("x-a"));
+        assertInstanceOf(LastHttpContent.class, out.get(out.size() - 1));
+        assertEquals("abc", body(out));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aChunkedBodyWithTrailersArrivingOneByteAtATimeIsReassembled() {
+        EmbeddedChannel ch = channel();
+        List<Object> out = feedByteByByte(ch, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4;ext=1\r\nwiki\r\n5\r\npedia\r\n0\r\nX-T: done\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+        LastHttpContent last = (LastHttpContent) out.stream().filter(o -> o instanceof LastHttpContent).findFirst().get();
+        assertEquals("done", last.trailingHeaders().get("x-t"));
+        HttpRequest next = (HttpRequest) out.stream().filter(o -> o instanceof HttpRequest).skip(1).findFirst().get();
+        assertEquals("/next", next.uri());
+        assertEquals("wikipedia", body(out));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void emptyLinesBeforeARequestLineAreIgnored() {
+        EmbeddedChannel ch = channel();
+        List<Object> out = feedByteByByte(ch, "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertInstanceOf(HttpRequest.class, out.get(0));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aBareCrSplitAcrossReadsIsStillRefused() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r", StandardCharsets.ISO_8859_1));
+        assertNull(ch.readInbound());
+        ch.writeInbound(Unpooled.copiedBuffer("X-A: b\r\n\r\n", StandardCharsets.ISO_8859_1));
+        HttpDecodeFailure f = assertInstanceOf(HttpDecodeFailure.class, ch.readInbound());
+        assertEquals(400, f.status());
+        assertTrue(f.reason().contains("bare CR"), f.reason());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void everythingAfterARefusalIsDiscarded() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx"
+                + "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+        assertInstanceOf(HttpDecodeFailure.class, ch.readInbound());
+        ch.writeInbound(Unpooled.copiedBuffer("GET /more HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+        assertNull(ch.readInbound());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefusedWith413BeforeAnyBodyByte() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        assertEquals(413, assertInstanceOf(HttpDecodeFailure.class, ch.readInbound()).status());
+        ch.finishAndReleaseAll();
+    }
+}

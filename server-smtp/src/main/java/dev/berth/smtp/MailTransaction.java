@@ -1,0 +1,88 @@
+package dev.berth.smtp;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One message's envelope, from MAIL FROM to the end of DATA (or RSET): its reverse path, the
+ * recipients accepted so far and the MAIL parameters. A new one starts with every MAIL command.
+ */
+public final class MailTransaction {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ID_CHARS = "0123456789BCDFGHJKLMNPQRSTVWXZ".toCharArray();
+
+    /** The body type the client declared with {@code BODY=}. */
+    public enum BodyType { SEVEN_BIT, EIGHT_BIT_MIME, BINARY_MIME }
+
+    private final String id;
+    private final SmtpSession session;
+    private final String reversePath;
+    private final OptionalLong declaredSize;
+    private final BodyType bodyType;
+    private final boolean smtpUtf8;
+    private final List<String> recipients = new ArrayList<>();
+
+    /** A transaction for {@code reversePath} (empty for the null path {@code <>}), as MAIL FROM declared it. */
+    public MailTransaction(SmtpSession session, String reversePath, OptionalLong declaredSize, BodyType bodyType,
+                           boolean smtpUtf8) {
+        this.id = newId();
+        this.session = session;
+        this.reversePath = reversePath;
+        this.declaredSize = declaredSize;
+        this.bodyType = bodyType;
+        this.smtpUtf8 = smtpUtf8;
+    }
+
+    private static String newId() {
+        char[] c = new char[14];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+        }
+        return new String(c);
+    }
+
+    /** A short unique id for logs and trace headers. */
+    public String id() {
+        return id;
+    }
+
+    public SmtpSession session() {
+        return session;
+    }
+
+    /** The sender's address without angle brackets; empty for the null reverse path (bounces). */
+    public String reversePath() {
+        return reversePath;
+    }
+
+    /** The size the client declared with {@code SIZE=}, if it did. */
+    public OptionalLong declaredSize() {
+        return declaredSize;
+    }
+
+    public BodyType bodyType() {
+        return bodyType;
+    }
+
+    /** True when MAIL FROM carried {@code SMTPUTF8}: addresses and headers may be UTF-8. */
+    public boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
+    /** The recipients accepted so far, in order, without angle brackets. */
+    public List<String> recipients() {
+        return Collections.unmodifiableList(recipients);
+    }
+
+    void addRecipient(String recipient) {
+        recipients.add(recipient);
+    }
+
+    @Override
+    public String toString() {
+        return "MailTransaction[" + id + " from <" + reversePath + "> to " + recipients + "]";
+    }
+}

@@ -1,0 +1,163 @@
+package dev.berth.smtp;
+
+import dev.berth.smtp.internal.MaildirNames;
+import dev.berth.smtp.internal.TraceHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default message handler: stores each message in a Maildir, with a durability promise.
+ *
+ * <p>A {@code Return-Path:} and a {@code Received:} trace header (naming the TLS version and cipher
+ * when the session had TLS) are prepended; the message is written to {@code tmp/}, fsynced, renamed
+ * into {@code new/}, and the {@code new/} directory is fsynced, all before {@code onData} returns its
+ * 250. A crash at any moment leaves either no file in {@code new/} or a whole one; a file left in
+ * {@code tmp/} was never acknowledged.
+ */
+public final class MaildirStore implements SmtpMessageHandlerFactory {
+    private static final Logger log = LoggerFactory.getLogger(MaildirStore.class);
+
+    private final Path root;
+    private final MaildirLayout layout;
+
+    /** A store under {@code root}, which is created (with {@code tmp}, {@code new}, {@code cur}) as needed. */
+    public MaildirStore(Path root, MaildirLayout layout) {
+        this.root = root;
+        this.layout = layout;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public MaildirLayout layout() {
+        return layout;
+    }
+
+    /** The Maildir a recipient's messages go to under this store's layout. */
+    public Path maildirFor(String recipient) {
+        return layout == MaildirLayout.SHARED ? root : root.resolve(MaildirNames.folderFor(recipient));
+    }
+
+    /** Creates the shared Maildir's folders now, so that a bad path fails at start rather than at the first message. */
+    public void prepare() throws IOException {
+        Files.createDirectories(root);
+        if (layout == MaildirLayout.SHARED) {
+            ensureMaildir(root);
+        }
+    }
+
+    @Override
+    public SmtpMessageHandler create(SmtpSession session) {
+        return (transaction, content) -> store(transaction, content);
+    }
+
+    private SmtpReply store(MailTransaction tx, InputStream content) throws IOException {
+        Set<Path> targets = new LinkedHashSet<>();
+        for (String r : tx.recipients()) {
+            targets.add(maildirFor(r));
+        }
+        List<Path> written = new ArrayList<>();
+        try {
+            Path first = null;
+            long size = 0;
+            for (Path dir : targets) {
+                ensureMaildir(dir);
+                Path tmp = dir.resolve("tmp").resolve(MaildirNames.unique(tx.session().serverName()));
+                written.add(tmp);
+                if (first == null) {
+                    size = writeFirst(tmp, tx, content);
+                    first = tmp;
+                } else {
+                    Files.copy(first, tmp);
+                    fsync(tmp);
+                }
+            }
+            for (int i = 0; i < written.size(); i++) {
+                Path tmp = written.get(i);
+                Path dir = tmp.getParent().getParent();
+                Path target = dir.resolve("new").resolve(tmp.getFileName() + ",S=" + size);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                written.set(i, target);
+                fsync(dir.resolve("new"));
+            }
+            log.debug("stored {} ({} octets) in {} Maildir(s)", tx.id(), size, written.size());
+            return SmtpReply.of(250, "2.0.0", "OK queued as " + tx.id());
+        } catch (IOException | RuntimeException e) {
+            // Only files still in tmp/ are removed: one already in new/ was whole and stays (at least once).
+            for (Path p : written) {
+                if (p.getParent().getFileName().toString().equals("tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            if (e instanceof IOException && String.valueOf(e.getMessage()).startsWith("message refused")) {
+                throw (IOException) e; // the server refused the content and answers for itself
+            }
+            log.warn("cannot store message {} in {}: {}", tx.id(), root, e.toString());
+            return SmtpReply.of(451, "4.3.0", "Cannot store the message now, try again later");
+        }
+    }
+
+    /** Writes trace headers and content to {@code tmp}, forces it to disk, and returns the file's size. */
+    private static long writeFirst(Path tmp, MailTransaction tx, InputStream content) throws IOException {
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            String trace = "Return-Path: <" + tx.reversePath() + ">\r\n" + TraceHeaders.received(tx);
+            out.write(ByteBuffer.wrap(trace.getBytes(StandardCharsets.UTF_8)));
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = content.read(buf)) >= 0) {
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            }
+            out.force(true);
+            return out.size();
+        }
+    }
+
+    private static void ensureMaildir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            fsync(dir.getParent()); // a new per-recipient Maildir must itself survive a crash
+        }
+        for (String sub : new String[] {"tmp", "new", "cur"}) {
+            Path p = dir.resolve(sub);
+            if (!Files.isDirectory(p)) {
+                Files.createDirectories(p);
+                fsync(dir);
+            }
+        }
+    }
+
+    /** Forces a file or a directory (its entries: a rename, a new file) to disk. */
+    static void fsync(Path p) throws IOException {
+        try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException e) {
+            if (Files.isDirectory(p) && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
+                return; // Windows cannot open a directory for sync; NTFS journals the rename itself
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MaildirStore[" + root + ", " + layout + "]";
+    }
+}

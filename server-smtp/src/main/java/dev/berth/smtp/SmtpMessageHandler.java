@@ -1,0 +1,44 @@
+package dev.berth.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Receives one mail transaction. Every method runs on the server's blocking executor, never on an
+ * event loop, one at a time and in this order:
+ * <ol>
+ *   <li>{@link #onMailFrom} once;</li>
+ *   <li>{@link #onRcptTo} once per RCPT command;</li>
+ *   <li>{@link #onData} at most once, when DATA (or the first BDAT) arrives with at least one recipient
+ *       accepted;</li>
+ *   <li>{@link #onDone} exactly once, whatever happened: message stored or refused, RSET, a new
+ *       EHLO, STARTTLS, QUIT or a dropped connection.</li>
+ * </ol>
+ * A returned reply with a 2xx code accepts; a 4xx or 5xx reply refuses with that reply as given. An
+ * exception becomes {@code 451 4.3.0}. While a method runs the server reads nothing from the client.
+ */
+public interface SmtpMessageHandler {
+
+    /** The sender; refuse with e.g. {@code 550 5.7.1}. */
+    default SmtpReply onMailFrom(MailTransaction transaction) {
+        return SmtpReply.SENDER_OK;
+    }
+
+    /** One recipient, not yet in {@link MailTransaction#recipients()}; accepted ones are added after. */
+    default SmtpReply onRcptTo(MailTransaction transaction, String recipient) {
+        return SmtpReply.RECIPIENT_OK;
+    }
+
+    /**
+     * The message content as the client sent it: CRLF line ends, dot-stuffing undone, without the
+     * final {@code .} line. The stream ends at the end of the message; a read throws
+     * {@link IOException} when the server has refused the message (too big, a bare CR or LF, the
+     * connection lost), and then nothing may be kept. Return a 2xx reply only once the message is
+     * safely stored: the client forgets it when it gets one.
+     */
+    SmtpReply onData(MailTransaction transaction, InputStream content) throws IOException;
+
+    /** The transaction is over; release what it held. */
+    default void onDone() {
+    }
+}

@@ -1,0 +1,203 @@
+package dev.berth.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.ProxyTlv;
+import dev.berth.core.spi.ServerContext;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The session state machine in an {@link EmbeddedChannel}: replies, pausing while a handler runs, timeouts, drain. */
+class SmtpSessionHandlerTest {
+    private final EmbeddedChannel ch = new EmbeddedChannel(false, false);
+
+    private void start(SmtpConfig config) {
+        FakeConnection connection = new FakeConnection(ch, pool);
+        ch.pipeline().addLast(SmtpSessionHandler.FRAMER, SmtpSessionHandler.newFramer(config));
+        ch.pipeline().addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config,
+                session -> (tx, content) -> SmtpReply.MESSAGE_ACCEPTED, connection,
+                (dev.berth.smtp.internal.SmtpFramer) ch.pipeline().get(SmtpSessionHandler.FRAMER), pool));
+        try {
+            ch.register();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void send(String s) {
+        ch.writeInbound(Unpooled.copiedBuffer(s, StandardCharsets.UTF_8));
+    }
+
+    /** Everything written so far, after running the tasks the handler queued on the event loop. */
+    private String output() {
+        for (int i = 0; i < 20; i++) {
+            while (!blockingTasks.isEmpty()) {
+                blockingTasks.poll().run();
+            }
+            ch.runPendingTasks();
+        }
+        StringBuilder b = new StringBuilder();
+        ByteBuf out;
+        while ((out = ch.readOutbound()) != null) {
+            b.append(out.toString(StandardCharsets.UTF_8));
+            out.release();
+        }
+        return b.toString();
+    }
+
+    @Test
+    void theSessionGreetsAndAnswersCommandsInOrder() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        assertEquals("220 mx.test ESMTP Berth ready\r\n", output());
+        send("MAIL FROM:<a@example.org>\r\nHELO c.example\r\nNOOP\r\n");
+        assertEquals("503 5.5.1 Bad sequence of commands: send EHLO or HELO first\r\n250 mx.test\r\n250 2.0.0 OK\r\n", output());
+    }
+
+    @Test
+    void readingPausesWhileAHandlerRunsAndPipelinedCommandsWaitTheirTurn() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nNOOP\r\n");
+        assertFalse(ch.config().isAutoRead(), "no reading while MAIL is with the handler");
+        assertEquals("250 mx.test\r\n250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n250 2.0.0 OK\r\n", output());
+        assertTrue(ch.config().isAutoRead());
+    }
+
+    @Test
+    void anIdleSessionGets421WhenTheCommandTimeoutPasses() {
+        start(SmtpConfig.builder().serverName("mx.test").commandTimeout(Duration.ofSeconds(30)).build());
+        output();
+        ch.advanceTimeBy(29, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("", output());
+        send("NOOP\r\n");
+        ch.advanceTimeBy(29, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("250 2.0.0 OK\r\n", output(), "a command restarts the timer");
+        ch.advanceTimeBy(2, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals("421 4.4.2 Timeout, closing connection\r\n", output());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aDrainClosesAnIdleSessionWith421() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        ch.pipeline().fireUserEventTriggered(Drain.EVENT);
+        assertEquals("421 4.3.2 Service shutting down, closing connection\r\n", output());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void theErrorLimitEndsTheSessionAndLaterInputIsIgnored() {
+        start(SmtpConfig.builder().serverName("mx.test").maxErrors(2).build());
+        output();
+        send("X\r\nY\r\nNOOP\r\n");
+        assertEquals("500 5.5.1 Command unrecognized\r\n500 5.5.1 Command unrecognized\r\n"
+                + "421 4.7.0 Too many errors, closing connection\r\n", output());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void startTlsIsRefusedWhenTheListenerHasNoTls() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        send("EHLO c.example\r\n");
+        assertFalse(output().contains("STARTTLS"));
+        send("STARTTLS\r\n");
+        assertEquals("502 5.5.1 STARTTLS not available\r\n", output());
+    }
+
+    private final java.util.ArrayDeque<Runnable> blockingTasks = new java.util.ArrayDeque<>();
+
+    /** Holds tasks until {@link #output()} runs them, as a pool thread would, but on the test's thread. */
+    private final ExecutorService pool = new AbstractExecutorService() {
+        @Override
+        public void execute(Runnable command) {
+            blockingTasks.add(command);
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    };
+
+    private record FakeConnection(Channel channel, ExecutorService pool) implements ConnectionContext {
+        @Override
+        public ListenerConfig listener() {
+            return ListenerConfig.tcp("smtp").build();
+        }
+
+        @Override
+        public ServerContext server() {
+            return new ServerContext() {
+                @Override
+                public Path dataDirectory() {
+                    return Path.of("target");
+                }
+
+                @Override
+                public ExecutorService blockingExecutor() {
+                    return pool;
+                }
+            };
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return new InetSocketAddress("192.0.2.7", 40000);
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return new InetSocketAddress("192.0.2.1", 25);
+        }
+
+        @Override
+        public boolean proxied() {
+            return false;
+        }
+
+        @Override
+        public List<ProxyTlv> proxyTlvs() {
+            return List.of();
+        }
+    }
+}
