@@ -48,14 +48,7 @@ class EchoClientsTest {
     @AfterAll
     void stop() {
         // Each stop checks the graceful exit: SIGTERM, exit code 0, nothing left running.
-        try (DeployedServer a = plain; DeployedServer b = tls) {
-            if (a != null) {
-                a.stop();
-            }
-            if (b != null) {
-                b.stop();
-            }
-        }
+        DeployedServer.stopAll(plain, tls);
     }
 
     /** Every byte value, then pseudo-random bytes: large enough to need many reads and writes. */

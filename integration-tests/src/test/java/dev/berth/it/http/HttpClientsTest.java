@@ -50,11 +50,7 @@ class HttpClientsTest {
 
     @AfterAll
     void stop() {
-        try (DeployedServer s = server) {
-            if (s != null) {
-                s.stop();
-            }
-        }
+        DeployedServer.stopAll(server);
     }
 
     private String https(String path) {

@@ -118,6 +118,30 @@ public final class DeployedServer implements AutoCloseable {
         log.info("{} (pid {}) stopped gracefully with exit code 0", module, process.pid());
     }
 
+    /**
+     * {@link #stop()} for each server that was started (nulls are skipped, for a set-up that failed
+     * half-way); a server whose stop fails does not keep the others running.
+     */
+    public static void stopAll(DeployedServer... servers) {
+        AssertionError first = null;
+        for (DeployedServer s : servers) {
+            if (s == null) {
+                continue;
+            }
+            try {
+                s.stop();
+            } catch (AssertionError e) {
+                s.close();
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** SIGKILL, as a crash would: no graceful stop, no checks. */
     public void kill() {
         process.destroyForcibly();
