@@ -56,6 +56,7 @@ public final class Server implements AutoCloseable {
 
     private final ServerConfig config;
     private final Map<String, Channel> bound = new LinkedHashMap<>();
+    private final Map<String, InetAddress> boundHosts = new LinkedHashMap<>();
     private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
     private ChannelGroup connections;
@@ -186,6 +187,7 @@ public final class Server implements AutoCloseable {
             throw new BerthException("listener " + l.name() + ": cannot bind " + l.describeAddress() + ": " + why, cause);
         }
         bound.put(l.name(), f.channel());
+        boundHosts.put(l.name(), host);
     }
 
     /** The reason a bind failed, in the words people search for, without the native call's prefix. */
@@ -232,7 +234,13 @@ public final class Server implements AutoCloseable {
         if (ch == null) {
             throw new IllegalArgumentException("no bound listener named '" + listener + "'");
         }
-        return (InetSocketAddress) ch.localAddress();
+        InetSocketAddress real = (InetSocketAddress) ch.localAddress();
+        InetAddress configured = boundHosts.get(listener);
+        // A native socket bound to 0.0.0.0 reports the IPv6 wildcard; say what was asked for, with the real port.
+        if (real.getAddress() != null && real.getAddress().isAnyLocalAddress() && configured != null) {
+            return new InetSocketAddress(configured, real.getPort());
+        }
+        return real;
     }
 
     /** Every listener's real address, in configuration order. */

@@ -83,6 +83,8 @@ class ServerListenersTest {
                 .listener(ListenerConfig.tcp("v4").protocol("echo").host("0.0.0.0").port(0).build())
                 .listener(ListenerConfig.tcp("v6").protocol("echo").host("::").port(0).build())
                 .build().start()) {
+            assertEquals(InetAddress.getByName("0.0.0.0"), server.localAddress("v4").getAddress());
+            assertEquals(InetAddress.getByName("::"), server.localAddress("v6").getAddress());
             try (LineClient c = new LineClient(new InetSocketAddress("127.0.0.1", server.localAddress("v4").getPort()))) {
                 assertEquals("any", c.send("any\r\n").readLine());
             }

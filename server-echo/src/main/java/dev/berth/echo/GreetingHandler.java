@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -15,15 +16,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One greeting exchange: greet with the time, take the client's first line (framed by a
- * {@code LineBasedFrameDecoder} in front), answer {@code You have sent: [line]} and close. An
- * over-long line, a client that stays silent past the timeout, and a draining server each get one
- * line saying so before the close.
+ * One greeting exchange: greet with the time, take the client's first message (framed by the
+ * {@code MessageDecoder} in front), answer {@code You have sent: [message]} and close. An over-long
+ * line, a client that stays silent past the timeout or ends its side without a message, and a
+ * draining server each get one line saying so before the close.
  *
- * <p>The server speaks first, which TLS in OPTIONAL mode makes delicate: until the client's first
- * bytes show whether it speaks TLS, a plaintext greeting would break a TLS client. So while core's
- * TLS sniffer is still deciding, the greeting waits for the handshake, for the client's first line,
- * or for a short grace period after which the silent client is taken to be a plaintext one.
+ * <p>The server speaks first, which TLS makes delicate: a greeting written before the handshake
+ * would reach the client in plaintext. With TLS at accept (IMPLICIT) the greeting waits for the
+ * handshake. In OPTIONAL mode, until the client's first bytes show whether it speaks TLS, the
+ * greeting waits for the handshake, for the client's first line, or for a short grace period after
+ * which the silent client is taken to be a plaintext one.
  */
 public final class GreetingHandler extends ChannelInboundHandlerAdapter {
     /** How long a silent client on an OPTIONAL-TLS listener has to start a TLS handshake. */
@@ -46,16 +48,17 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         timeout = ctx.executor().schedule(() -> end(ctx, "Goodbye: no message came in time."),
                 settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        if (ctx.pipeline().get(PipelineNames.TLS_SNIFFER) == null) {
-            // No TLS, or an SslHandler that holds the greeting until its handshake is done.
-            greet(ctx);
-        } else {
+        if (ctx.pipeline().get(PipelineNames.TLS_SNIFFER) != null) {
             grace = ctx.executor().schedule(() -> {
                 if (ctx.pipeline().get(PipelineNames.TLS) == null) {
                     greet(ctx);
                 }
             }, OPTIONAL_TLS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (ctx.pipeline().get(PipelineNames.TLS) == null) {
+            greet(ctx);
         }
+        // Otherwise TLS is on from the accept, and the greeting waits for the handshake: until the
+        // ClientHello is read, core's TLS handler lets writes through in plaintext.
         ctx.fireChannelActive();
     }
 
@@ -82,6 +85,12 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
             greet(ctx);
         } else if (evt == Drain.EVENT) {
             end(ctx, "Goodbye: the server is stopping.");
+            return;
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // Any message the client sent before its end has been answered already (the decoder
+            // delivers it first); a client that sent none is done.
+            greet(ctx);
+            end(ctx, "Goodbye: you sent no message.");
             return;
         }
         ctx.fireUserEventTriggered(evt);

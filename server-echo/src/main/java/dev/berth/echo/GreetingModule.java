@@ -6,8 +6,8 @@ import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ModuleOption;
 import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.LineBasedFrameDecoder;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -22,8 +22,8 @@ public final class GreetingModule implements ProtocolModule {
     /** The protocol's name, also the name of its listener. */
     public static final String NAME = "greeting";
     public static final int DEFAULT_PORT = 7013;
-    /** The pipeline name of the line decoder in front of the {@link GreetingHandler}. */
-    public static final String LINE_DECODER = "greeting.line-decoder";
+    /** The pipeline name of the decoder that frames the client's message for the {@link GreetingHandler}. */
+    public static final String MESSAGE_DECODER = "greeting.message-decoder";
     /** The pipeline name of the {@link GreetingHandler}. */
     public static final String HANDLER = "greeting";
 
@@ -67,8 +67,9 @@ public final class GreetingModule implements ProtocolModule {
     @Override
     public void initPipeline(ChannelPipeline pipeline, ConnectionContext connection) {
         GreetingSettings s = settings;
-        // failFast: an over-long line is refused as soon as it passes the limit, not when it ends.
-        pipeline.addLast(LINE_DECODER, new LineBasedFrameDecoder(s.maxMessage(), true, true));
+        // A client that ends its side right after its message still gets the answer.
+        connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        pipeline.addLast(MESSAGE_DECODER, new MessageDecoder(s.maxMessage()));
         pipeline.addLast(HANDLER, new GreetingHandler(s));
     }
 }

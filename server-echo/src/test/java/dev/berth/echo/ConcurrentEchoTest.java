@@ -19,6 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +96,7 @@ class ConcurrentEchoTest {
             ByteBuf b = (ByteBuf) msg;
             try {
                 b.readBytes(received, b.readableBytes());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 result.completeExceptionally(e);
             } finally {
                 b.release();

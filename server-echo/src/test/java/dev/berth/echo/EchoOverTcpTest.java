@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
 import dev.berth.core.testing.LineClient;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -97,12 +98,8 @@ class EchoOverTcpTest {
     private static byte[] readAll(Socket s) {
         try (InputStream in = s.getInputStream()) {
             return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    static InetSocketAddress loopback(int port) {
-        return new InetSocketAddress("127.0.0.1", port);
     }
 }

@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -68,6 +68,27 @@ class GreetingHandlerTest {
     }
 
     @Test
+    void aMessageWithoutALineEndIsAnsweredWhenTheClientEndsItsSide() {
+        EmbeddedChannel ch = greeting(SETTINGS);
+        read(ch);
+        ch.writeInbound(text("no line end"));
+        assertNull(ch.readOutbound());
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("You have sent: [no line end]\r\n", read(ch));
+        assertNull(ch.readOutbound());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aClientThatEndsItsSideWithoutAMessageIsToldSoAndClosed() {
+        EmbeddedChannel ch = greeting(SETTINGS);
+        read(ch);
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("Goodbye: you sent no message.\r\n", read(ch));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
     void theMessageComesBackByteForByteWithoutAssumingACharset() {
         EmbeddedChannel ch = greeting(SETTINGS);
         read(ch);
@@ -119,6 +140,18 @@ class GreetingHandlerTest {
     }
 
     @Test
+    void onAnImplicitTlsListenerTheGreetingWaitsForTheHandshake() throws Exception {
+        EmbeddedChannel ch = greetingBehind(PipelineNames.TLS);
+        assertNull(ch.readOutbound(), "nothing may pass before the TLS handshake");
+        ch.advanceTimeBy(GreetingHandler.OPTIONAL_TLS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertNull(ch.readOutbound(), "not even after the optional mode's grace");
+        ch.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        assertEquals(GREETING, read(ch));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void onAnOptionalTlsListenerTheGreetingWaitsForTheHandshake() throws Exception {
         EmbeddedChannel ch = greetingBehindTlsSniffer();
         assertNull(ch.readOutbound(), "no plaintext before the client's first bytes decide");
@@ -154,14 +187,19 @@ class GreetingHandlerTest {
     }
 
     private static EmbeddedChannel greeting(GreetingSettings s) {
-        return new EmbeddedChannel(new LineBasedFrameDecoder(s.maxMessage(), true, true), new GreetingHandler(s));
+        return new EmbeddedChannel(new MessageDecoder(s.maxMessage()), new GreetingHandler(s));
     }
 
     /** A connection whose TLS sniffer (here a stand-in that passes bytes on) has not decided yet. */
     private static EmbeddedChannel greetingBehindTlsSniffer() throws Exception {
+        return greetingBehind(PipelineNames.TLS_SNIFFER);
+    }
+
+    /** A connection with a stand-in, named as core names it, for the TLS handler or the sniffer. */
+    private static EmbeddedChannel greetingBehind(String tlsHandlerName) throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
-        ch.pipeline().addLast(PipelineNames.TLS_SNIFFER, new ChannelInboundHandlerAdapter());
-        ch.pipeline().addLast(new LineBasedFrameDecoder(SETTINGS.maxMessage(), true, true), new GreetingHandler(SETTINGS));
+        ch.pipeline().addLast(tlsHandlerName, new ChannelInboundHandlerAdapter());
+        ch.pipeline().addLast(new MessageDecoder(SETTINGS.maxMessage()), new GreetingHandler(SETTINGS));
         ch.register();
         return ch;
     }

@@ -53,6 +53,12 @@ class GreetingOverTcpTest {
     }
 
     @Test
+    void aMessageWithoutALineEndIsAnsweredWhenSocatReachesTheEndOfItsInput() throws Exception {
+        String out = text(Cli.run("no line end", "socat", "-t", "30", "-", "TCP:127.0.0.1:" + port));
+        assertTrue(out.matches(GREETING + "You have sent: \\[no line end]\r\n"), out);
+    }
+
+    @Test
     void anOverLongMessageGetsOneErrorLineAndTheConnectionCloses() throws Exception {
         String out = text(Cli.run("x".repeat(2000) + "\n", "socat", "-t", "30", "-", "TCP:127.0.0.1:" + port));
         assertTrue(out.matches(GREETING + "Your message is longer than 100 bytes\\.\r\n"), out);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.Launcher;
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.Server;
+import dev.berth.core.tls.TlsMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +104,20 @@ class TlsTest {
         String out = text(Cli.run("tls by socat\n", "socat", "-t", "30", "-",
                 "OPENSSL:127.0.0.1:" + greetingPort + ",verify=0,shut-none"));
         assertTrue(out.matches(GreetingOverTcpTest.GREETING + "You have sent: \\[tls by socat]\r\n"), out);
+    }
+
+    @Test
+    void withImplicitTlsTheGreetingWaitsForTheHandshakeAndReachesOpensslSClient() throws Exception {
+        Server implicit = Server.builder().dataDirectory(dir).module(new GreetingModule())
+                .listener(ListenerConfig.tcp("greeting").host("127.0.0.1").tlsMode(TlsMode.IMPLICIT).build())
+                .build().start();
+        try {
+            String port = String.valueOf(implicit.localAddress("greeting").getPort());
+            String out = text(Cli.run("implicit\n", "openssl", "s_client", "-connect", "127.0.0.1:" + port, "-quiet"));
+            assertTrue(out.matches(GreetingOverTcpTest.GREETING + "You have sent: \\[implicit]\r\n"), out);
+        } finally {
+            implicit.stop(Duration.ofSeconds(5));
+        }
     }
 
     @Test
