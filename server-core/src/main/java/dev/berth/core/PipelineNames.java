@@ -15,6 +15,8 @@ package dev.berth.core;
  *   <li>{@link #CONNECTION_LIMIT}: closes a connection over the total or per-address limit;</li>
  *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout;</li>
  *   <li>{@link #BACKPRESSURE}: stops reading while the channel is not writable;</li>
+ *   <li>{@link #TLS_HANDSHAKE_GATE} (IMPLICIT mode): holds {@code channelActive} back from the protocol until
+ *       the TLS handshake has succeeded, so the protocol's first write is always encrypted;</li>
  *   <li>the protocol module's handlers;</li>
  *   <li>{@link #TAIL}: closes on an {@code IdleStateEvent} that no protocol handler took.</li>
  * </ol>
@@ -29,6 +31,7 @@ public final class PipelineNames {
     public static final String CONNECTION_LIMIT = "berth.connection-limit";
     public static final String IDLE_TIMEOUT = "berth.idle-timeout";
     public static final String BACKPRESSURE = "berth.backpressure";
+    public static final String TLS_HANDSHAKE_GATE = "berth.tls-handshake-gate";
     public static final String TAIL = "berth.tail";
     public static final String DATAGRAM_SIZE_LIMIT = "berth.datagram-size-limit";
 

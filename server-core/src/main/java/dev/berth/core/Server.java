@@ -8,6 +8,7 @@ import dev.berth.core.internal.IdleTimeoutHandler;
 import dev.berth.core.internal.ProxyProtocolHandler;
 import dev.berth.core.internal.ReadyFile;
 import dev.berth.core.internal.TailHandler;
+import dev.berth.core.internal.TlsHandshakeGate;
 import dev.berth.core.internal.Transports;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
@@ -224,6 +225,9 @@ public final class Server implements AutoCloseable {
             p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(l.limits().idleTimeout()));
         }
         p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
+        if (tls != null && l.tlsMode() == TlsMode.IMPLICIT) {
+            p.addLast(PipelineNames.TLS_HANDSHAKE_GATE, new TlsHandshakeGate());
+        }
         module.initPipeline(p, c);
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
     }

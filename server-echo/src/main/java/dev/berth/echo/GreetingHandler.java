@@ -57,8 +57,7 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
         } else if (ctx.pipeline().get(PipelineNames.TLS) == null) {
             greet(ctx);
         }
-        // Otherwise TLS is on from the accept, and the greeting waits for the handshake: until the
-        // ClientHello is read, core's TLS handler lets writes through in plaintext.
+        // Otherwise TLS is on from the accept: the greeting goes out with the handshake's completion event.
         ctx.fireChannelActive();
     }
 

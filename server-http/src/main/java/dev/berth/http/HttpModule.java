@@ -8,7 +8,6 @@ import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
-import dev.berth.http.internal.HttpPipelines;
 import dev.berth.http.internal.HttpService;
 import dev.berth.http.internal.ProtocolSelection;
 import dev.berth.http.internal.Router;
@@ -141,12 +140,9 @@ public final class HttpModule implements ProtocolModule {
         }
         if (connection.listener().tlsMode() == TlsMode.IMPLICIT) {
             pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byAlpn(service, connection));
-        } else if (connection.listener().tlsMode() == TlsMode.NONE) {
-            pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byPreface(service, connection));
         } else {
-            // STARTTLS is not HTTP's way, and OPTIONAL sniffing happens after this: plain HTTP/1.1 either way.
-            pipeline.addLast(ProtocolSelection.NAME, new io.netty.channel.ChannelInboundHandlerAdapter());
-            HttpPipelines.http1(pipeline, ProtocolSelection.NAME, service, connection);
+            // plaintext (and OPTIONAL, whose TLS sniffing comes first): h2c with prior knowledge or HTTP/1.1
+            pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byPreface(service, connection));
         }
     }
 
@@ -201,6 +197,17 @@ public final class HttpModule implements ProtocolModule {
         public Builder blocking(String method, String path, HttpHandler handler) {
             Objects.requireNonNull(handler, "handler");
             router.add(method(method), path, request -> pending.onWorkerPool(handler).handle(request));
+            staticFallbackOff();
+            return this;
+        }
+
+        /**
+         * A route whose handler reads the body as it arrives, from {@link HttpRequest#bodyStream()}: it is
+         * called as soon as the request head is read, on the worker pool (reading the stream blocks).
+         */
+        public Builder streaming(String method, String path, HttpHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            router.add(method(method), path, request -> pending.onWorkerPool(handler).handle(request), true);
             staticFallbackOff();
             return this;
         }

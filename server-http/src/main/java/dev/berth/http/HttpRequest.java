@@ -1,6 +1,8 @@
 package dev.berth.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,6 +51,14 @@ public interface HttpRequest {
 
     /** The body (empty when there is none); at most the configured body limit. */
     byte[] body();
+
+    /**
+     * The body as a stream. For routes added with {@code streaming(...)} it delivers the bytes as they
+     * arrive (and {@link #body()} is empty); otherwise it reads the already complete body.
+     */
+    default InputStream bodyStream() {
+        return new ByteArrayInputStream(body());
+    }
 
     /** The body decoded as UTF-8. */
     default String bodyText() {

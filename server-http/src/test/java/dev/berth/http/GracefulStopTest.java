@@ -46,12 +46,57 @@ class GracefulStopTest {
     }
 
     @Test
+    void anHttp2StreamInFlightFinishesDuringTheStop() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TestServer server = TestServer.start(HttpModule.builder()
+                .blocking("GET", "/slow", r -> {
+                    entered.countDown();
+                    release.await(20, TimeUnit.SECONDS);
+                    return HttpResponse.text("finished over h2");
+                }));
+        try {
+            // curl (nghttp2) finishes streams below a GOAWAY's last stream id; JDK 17's client drops them all
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Curl.run("-k", "--http2", "-w", " %{http_version}", server.https("/slow"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(entered.await(20, TimeUnit.SECONDS));
+            CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> server.server.stop(Duration.ofSeconds(15)));
+            Thread.sleep(300);
+            assertFalse(stopped.isDone(), "the stop waits for the stream in flight");
+            release.countDown();
+            assertEquals("finished over h2 2", answer.get(30, TimeUnit.SECONDS));
+            assertTrue(stopped.get(20, TimeUnit.SECONDS), "the connection closed before the deadline");
+        } finally {
+            release.countDown();
+            server.close();
+        }
+    }
+
+    @Test
     void anIdleKeepAliveConnectionIsClosedAtOnceOnStop() throws Exception {
         TestServer server = TestServer.start(HttpModule.builder().redirectToHttps(false).get("/", r -> HttpResponse.text("ok")));
         try (RawClient c = new RawClient(server.httpPort())) {
             assertTrue(c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").readResponse().endsWith("ok"));
             assertTrue(server.server.stop(Duration.ofSeconds(15)));
             assertEquals("", c.readUntilClosed());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void connectionsThatHaveSentNothingYetAreClosedAtOnceOnStop() throws Exception {
+        TestServer server = TestServer.start(HttpModule.builder().redirectToHttps(false).get("/", r -> HttpResponse.text("ok")));
+        try (RawClient plain = new RawClient(server.httpPort()); RawClient tls = new RawClient(server.httpsPort())) {
+            Thread.sleep(200); // both accepted: one waits for its first bytes, the other for a ClientHello
+            assertTrue(server.server.stop(Duration.ofSeconds(15)), "nothing held the stop up to its deadline");
+            assertEquals("", plain.readUntilClosed());
+            assertEquals("", tls.readUntilClosed());
         } finally {
             server.close();
         }

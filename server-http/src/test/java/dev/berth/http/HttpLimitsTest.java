@@ -113,6 +113,28 @@ class HttpLimitsTest {
     }
 
     @Test
+    void manyPipelinedRequestsBeyondTheReadAheadLimitAreAllAnsweredInOrder() throws Exception {
+        try (TestServer small = TestServer.start(HttpModule.builder().redirectToHttps(false)
+                .limits(HttpLimits.DEFAULTS.withMaxPipelined(4))
+                .get("/n/{n}", r -> HttpResponse.text("<" + r.pathParameter("n") + ">")));
+             RawClient c = new RawClient(small.httpPort())) {
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                requests.append("GET /n/").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            c.send(requests.append("GET /n/end HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").toString());
+            String all = c.readUntilClosed();
+            int at = 0;
+            for (int i = 0; i < 200; i++) {
+                int next = all.indexOf("<" + i + ">", at);
+                assertTrue(next > at, "answer " + i + " in order");
+                at = next;
+            }
+            assertTrue(all.endsWith("<end>"), all.substring(Math.max(0, all.length() - 200)));
+        }
+    }
+
+    @Test
     void expect100ContinueGetsAnInterimResponseBeforeTheBodyIsSent() throws Exception {
         try (RawClient c = new RawClient(server.httpPort())) {
             c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code smtp} protocol module: an ESMTP receiver (STARTTLS, PIPELINING, SIZE, 8BITMIME,
@@ -24,6 +26,7 @@ import java.util.Set;
  * {@link SmtpMessageHandlerFactory}, by default a {@link MaildirStore} under the data directory.
  */
 public final class SmtpModule implements ProtocolModule {
+    private static final Logger log = LoggerFactory.getLogger(SmtpModule.class);
     private SmtpConfig config;
     private SmtpMessageHandlerFactory factory;
     private Path maildir;
@@ -31,7 +34,7 @@ public final class SmtpModule implements ProtocolModule {
 
     /** The module as the launcher finds it: configured by flags, storing into a Maildir. */
     public SmtpModule() {
-        this(SmtpConfig.builder().serverName(localHostName()).build(), null);
+        this(SmtpConfig.defaults(), null);
     }
 
     /** A module with its settings and message handler given in code; a null factory means a {@link MaildirStore}. */
@@ -83,7 +86,7 @@ public final class SmtpModule implements ProtocolModule {
     @Override
     public void configure(ModuleSettings s) {
         SmtpConfig.Builder b = SmtpConfig.builder()
-                .serverName(s.string("smtp-hostname", config.serverName()))
+                .serverName(s.get("smtp-hostname").orElseGet(SmtpModule::localHostName))
                 .maxMessageSize(s.size("smtp-max-message-size", config.maxMessageSize()))
                 .maxRecipients(s.integer("smtp-max-recipients", config.maxRecipients()))
                 .maxCommandLine(s.integer("smtp-max-command-line", config.maxCommandLine()))
@@ -114,6 +117,7 @@ public final class SmtpModule implements ProtocolModule {
                 throw new BerthException("cannot create the Maildir " + root + " (--smtp-maildir): " + e.getMessage());
             }
             factory = store;
+            log.info("smtp stores mail in {} ({} layout)", root, layout.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         }
     }
 

@@ -4,8 +4,8 @@ import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
 import dev.berth.core.tls.StartTls;
 import dev.berth.core.tls.TlsMode;
-import dev.berth.smtp.internal.MessageStream;
 import dev.berth.smtp.internal.PathParser;
+import dev.berth.smtp.internal.SaslExchange;
 import dev.berth.smtp.internal.SerialExecutor;
 import dev.berth.smtp.internal.SmtpFrame;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
@@ -23,7 +23,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,14 +66,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private Mode mode = Mode.COMMAND;
     private MailTransaction transaction;
     private SmtpMessageHandler handler;
-    private MessageStream stream;
-    private CompletableFuture<SmtpReply> dataResult;
-    private long contentSize;
-    private boolean tooBig;
+    private MessageIntake intake;
     private boolean lastChunk;
     private SmtpReply chunkRefusal;
-    private String authMechanism;
-    private String loginUser;
+    private SaslExchange sasl;
     private boolean waitingHandler;
     private boolean waitingStream;
     private boolean draining;
@@ -173,7 +168,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof SmtpFrame.BadLine) {
             LineProblem p = ((SmtpFrame.BadLine) msg).problem();
-            mode = mode == Mode.AUTH ? Mode.COMMAND : mode;
+            if (mode == Mode.AUTH) {
+                mode = Mode.COMMAND; // a broken response line ends the AUTH exchange
+                sasl = null;
+            }
             error(p == LineProblem.TOO_LONG
                     ? SmtpReply.of(500, "5.5.2", "Line too long: at most " + config.maxCommandLine() + " octets")
                     : SmtpReply.of(500, "5.5.2", "Bare CR or LF: command lines end with CRLF"));
@@ -345,7 +343,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(BAD_SEQUENCE_MAIL);
             return;
         }
-        if (stream != null) {
+        if (intake != null) {
             error(SmtpReply.of(503, "5.5.1", "Bad sequence of commands: BDAT in progress"));
             return;
         }
@@ -390,7 +388,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(SmtpReply.of(501, "5.5.4", "Syntax: DATA"));
         } else if (transaction == null) {
             error(BAD_SEQUENCE_MAIL);
-        } else if (stream != null) {
+        } else if (intake != null) {
             error(SmtpReply.of(503, "5.5.1", "Bad sequence of commands: BDAT in progress"));
         } else if (transaction.recipients().isEmpty()) {
             error(NO_RECIPIENTS);
@@ -417,7 +415,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             chunkRefusal = BAD_SEQUENCE_MAIL;
         } else if (transaction.recipients().isEmpty()) {
             chunkRefusal = NO_RECIPIENTS;
-        } else if (stream == null) {
+        } else if (intake == null) {
             startContent();
         }
         mode = Mode.BDAT;
@@ -496,57 +494,43 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String[] parts = arg.trim().split(" +");
-        String mechanism = parts[0].toUpperCase(Locale.ROOT);
-        if (parts.length > 2 || !(mechanism.equals("PLAIN") || mechanism.equals("LOGIN"))) {
+        SaslExchange exchange = SaslExchange.start(parts[0]);
+        if (parts.length > 2 || exchange == null) {
             error(SmtpReply.of(504, "5.5.4", "Unrecognized authentication type"));
             return;
         }
-        authMechanism = mechanism;
-        loginUser = null;
+        sasl = exchange;
         mode = Mode.AUTH;
-        if (parts.length == 2) {
-            authResponse(parts[1].getBytes(StandardCharsets.US_ASCII));
-        } else {
-            reply(SmtpReply.plain(334, mechanism.equals("PLAIN") ? "" : "VXNlcm5hbWU6"));
-        }
+        authStep(exchange.begin(parts.length == 2 ? parts[1] : null));
     }
 
     private void authResponse(byte[] line) {
-        String text = new String(line, StandardCharsets.US_ASCII);
-        if (text.equals("*")) {
-            mode = Mode.COMMAND;
-            error(SmtpReply.of(501, "5.0.0", "Authentication canceled"));
-            return;
-        }
-        byte[] decoded;
-        try {
-            decoded = text.equals("=") ? new byte[0] : Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            mode = Mode.COMMAND;
-            error(SmtpReply.of(501, "5.5.2", "Cannot decode the base64 response"));
-            return;
-        }
-        String value = new String(decoded, StandardCharsets.UTF_8);
-        if (authMechanism.equals("LOGIN") && loginUser == null) {
-            loginUser = value;
-            reply(SmtpReply.plain(334, "UGFzc3dvcmQ6"));
+        authStep(sasl.respond(new String(line, StandardCharsets.US_ASCII)));
+    }
+
+    private void authStep(SaslExchange.Step step) {
+        if (step instanceof SaslExchange.Challenge) {
+            reply(SmtpReply.plain(334, ((SaslExchange.Challenge) step).base64()));
             return;
         }
         mode = Mode.COMMAND;
-        String user;
-        String password;
-        if (authMechanism.equals("LOGIN")) {
-            user = loginUser;
-            password = value;
-        } else {
-            String[] fields = value.split("\0", -1);
-            if (fields.length != 3 || (!fields[0].isEmpty() && !fields[0].equals(fields[1]))) {
-                error(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"));
-                return;
+        sasl = null;
+        if (step instanceof SaslExchange.Failure) {
+            switch (((SaslExchange.Failure) step).reason()) {
+                case CANCELED:
+                    error(SmtpReply.of(501, "5.0.0", "Authentication canceled"));
+                    break;
+                case NOT_BASE64:
+                    error(SmtpReply.of(501, "5.5.2", "Cannot decode the base64 response"));
+                    break;
+                default:
+                    error(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"));
             }
-            user = fields[1];
-            password = fields[2];
+            return;
         }
+        SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
+        String user = credentials.user();
+        String password = credentials.password();
         SmtpAuthenticator authenticator = config.authenticator().orElseThrow();
         callHandler(() -> {
             char[] secret = password.toCharArray();
@@ -570,42 +554,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     // ---- message content --------------------------------------------------------------------------
 
     private void startContent() {
-        contentSize = 0;
-        tooBig = false;
-        MessageStream s = new MessageStream(() -> ctx.executor().execute(this::streamHasRoom));
-        CompletableFuture<SmtpReply> result = new CompletableFuture<>();
-        MailTransaction tx = transaction;
-        SmtpMessageHandler h = handler;
-        stream = s;
-        dataResult = result;
-        serial.execute(() -> {
-            SmtpReply r;
-            try {
-                r = h.onData(tx, s);
-                if (r == null) {
-                    r = SmtpReply.MESSAGE_ACCEPTED;
-                }
-            } catch (Throwable e) {
-                log.debug("message handler failed on {}: {}", tx.id(), e.toString());
-                r = SmtpReply.LOCAL_ERROR;
-            } finally {
-                s.readerGone();
-            }
-            result.complete(r);
-        });
+        intake = new MessageIntake(transaction, handler, serial, config.maxMessageSize(),
+                () -> ctx.executor().execute(this::streamHasRoom));
     }
 
     private void content(byte[] bytes) {
-        if (mode == Mode.BDAT && chunkRefusal != null || stream == null || tooBig) {
+        if (mode == Mode.BDAT && chunkRefusal != null || intake == null) {
             return;
         }
-        contentSize += bytes.length;
-        if (contentSize > config.maxMessageSize()) {
-            tooBig = true;
-            stream.abort("larger than " + config.maxMessageSize() + " octets");
-            return;
-        }
-        if (!stream.offer(bytes)) {
+        if (!intake.add(bytes)) {
             waitingStream = true;
             pauseInput();
         }
@@ -625,13 +582,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 error(chunkRefusal);
                 return;
             }
-            if (tooBig) {
+            if (intake.tooBig()) {
                 endTransaction("too big");
                 error(TOO_BIG);
                 return;
             }
             if (!lastChunk) {
-                reply(SmtpReply.of(250, "2.0.0", contentSize + " octets received"));
+                reply(SmtpReply.of(250, "2.0.0", intake.size() + " octets received"));
                 return;
             }
         }
@@ -641,19 +598,14 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             refusal = SmtpReply.of(550, "5.6.0", "Message refused: bare CR or LF in the message; lines end with CRLF");
         } else if (problem == LineProblem.TOO_LONG) {
             refusal = SmtpReply.of(550, "5.6.0", "Message refused: a line is longer than " + config.maxTextLine() + " octets");
-        } else if (tooBig) {
+        } else if (intake.tooBig()) {
             refusal = TOO_BIG;
         }
-        MessageStream s = stream;
-        if (refusal != null) {
-            s.abort(refusal.lines().get(0));
-        } else {
-            s.finish();
-        }
+        CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
         SmtpReply finalRefusal = refusal;
         waitingHandler = true;
         pauseInput();
-        dataResult.whenComplete((r, e) -> ctx.executor().execute(() -> {
+        handlerReply.whenComplete((r, e) -> ctx.executor().execute(() -> {
             waitingHandler = false;
             endTransaction("message done");
             if (finalRefusal != null) {
@@ -718,9 +670,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void endTransaction(String why) {
-        if (stream != null) {
-            stream.abort(why);
-            stream = null;
+        if (intake != null) {
+            intake.abort(why);
+            intake = null;
         }
         if (handler != null) {
             SmtpMessageHandler h = handler;
@@ -734,7 +686,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         handler = null;
         transaction = null;
-        dataResult = null;
     }
 
     private void reply(SmtpReply r) {

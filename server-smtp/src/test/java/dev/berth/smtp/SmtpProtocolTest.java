@@ -247,4 +247,26 @@ class SmtpProtocolTest {
             assertFalse(c.command("NOOP").isEmpty());
         }
     }
+
+    @Test
+    void aClientThatDisconnectsMidMessageOrResetsBetweenChunksLeavesNoFileBehind() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        try (SmtpTestClient c = greeted()) {
+            c.beginData("a@example.org", "b@example.com");
+            c.send("Subject: " + marker + "\r\n\r\n" + "half a message\r\n".repeat(2000));
+        }
+        try (SmtpTestClient c = greeted()) {
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            c.send("BDAT 40\r\n").send(("Subject: " + marker + "\r\n\r\n").substring(0, 40));
+            assertEquals("250 2.0.0 40 octets received", c.reply());
+            assertEquals("250 2.0.0 OK", c.command("RSET"));
+            assertEquals("503 5.5.1 Bad sequence of commands: need MAIL first", c.command("BDAT 0 LAST"));
+        }
+        for (int i = 0; i < 200 && !server.files("tmp").isEmpty(); i++) {
+            Thread.sleep(25);
+        }
+        assertEquals(List.of(), server.files("tmp"));
+        assertEquals(List.of(), storedWith(marker));
+    }
 }

@@ -9,15 +9,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -26,19 +21,8 @@ final class ContextFactory {
     private ContextFactory() {
     }
 
-    /**
-     * The library a configuration asks for: OpenSSL when it loads (or when forced), the JDK's otherwise.
-     * Two chains on one listener need the JDK's: Netty's OpenSSL binding picks the key before it sees
-     * which signature algorithms the client accepts, so it cannot choose between RSA and ECDSA.
-     */
+    /** The library a configuration asks for: OpenSSL when it loads (or when forced), the JDK's otherwise. */
     static SslProvider provider(TlsConfig config) {
-        if (config.secondCertificateChain().isPresent()) {
-            if (config.library() == TlsLibrary.OPENSSL) {
-                throw new BerthException("--tls-cert2 needs --tls-provider jdk or auto: the OpenSSL binding cannot "
-                        + "choose between an RSA and an ECDSA chain per client");
-            }
-            return SslProvider.JDK;
-        }
         switch (config.library()) {
             case JDK:
                 return SslProvider.JDK;
@@ -53,17 +37,12 @@ final class ContextFactory {
         }
     }
 
-    /**
-     * A server context serving {@code pairs} (one, or two of different key types: each client gets the
-     * one its signature algorithms allow).
-     */
-    static SslContext build(List<CertifiedKey> pairs, TlsConfig config, TlsPolicy policy, SslProvider provider,
+    /** A server context serving one chain and its key. */
+    static SslContext build(CertifiedKey pair, TlsConfig config, TlsPolicy policy, SslProvider provider,
                             X509Certificate[] clientCas, List<String> alpn) {
         try {
-            SslContextBuilder b = pairs.size() == 1
-                    ? SslContextBuilder.forServer(pairs.get(0).key, pairs.get(0).chainArray())
-                    : SslContextBuilder.forServer(keyManagers(pairs));
-            b.sslProvider(provider).protocols(policy.protocols).ciphers(policy.ciphers);
+            SslContextBuilder b = SslContextBuilder.forServer(pair.key, pair.chainArray())
+                    .sslProvider(provider).protocols(policy.protocols).ciphers(policy.ciphers);
             if (config.clientAuth() != TlsClientAuth.NONE) {
                 b.trustManager(clientCas).clientAuth(
                         config.clientAuth() == TlsClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
@@ -75,28 +54,8 @@ final class ContextFactory {
             }
             return b.build();
         } catch (SSLException | RuntimeException e) {
-            throw new BerthException("TLS certificate chain " + pairs.get(0).chainFile + ": the "
+            throw new BerthException("TLS certificate chain " + pair.chainFile + ": the "
                     + TlsPolicy.libraryName(provider) + " TLS library refuses it: " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyManagerFactory keyManagers(List<CertifiedKey> pairs) {
-        try {
-            // An in-memory store only hands the keys to the key manager; its password protects nothing on disk.
-            byte[] random = new byte[12];
-            new SecureRandom().nextBytes(random); // not generateSeed: that may block on the entropy pool
-            char[] password = Base64.getEncoder().encodeToString(random).toCharArray();
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < pairs.size(); i++) {
-                store.setKeyEntry("key" + i, pairs.get(i).key, password, pairs.get(i).chainArray());
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, password);
-            return kmf;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new BerthException("TLS certificate chain " + pairs.get(0).chainFile + ": cannot hold both keys: "
-                    + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +50,12 @@ final class ReloadingContextProvider implements TlsContextProvider {
 
     @Override
     public SslContext contextFor(String hostName) {
-        return current.get().contextFor(hostName);
+        return current.get().contextFor(hostName, ClientHello.UNKNOWN);
+    }
+
+    @Override
+    public SslContext contextFor(String hostName, ClientHello hello) {
+        return current.get().contextFor(hostName, hello);
     }
 
     @Override
@@ -101,18 +107,29 @@ final class ReloadingContextProvider implements TlsContextProvider {
             Path chain = config.secondCertificateChain().get();
             CertifiedKey second = MaterialLoader.load(chain, config.secondPrivateKey().orElse(chain),
                     config.keyPassphrase().orElse(null), config.allowExpired(), now);
-            if (second.key.getAlgorithm().equals(main.get(0).key.getAlgorithm())) {
+            if (!new HashSet<>(List.of(second.key.getAlgorithm(), main.get(0).key.getAlgorithm()))
+                    .equals(Set.of("RSA", "EC"))) {
                 throw new BerthException("TLS certificate chain " + chain + ": has a " + second.key.getAlgorithm()
-                        + " key like the first chain; a second chain must use the other key type (RSA beside ECDSA)");
+                        + " key beside a " + main.get(0).key.getAlgorithm() + " first chain; two chains must be "
+                        + "one RSA and one ECDSA");
             }
             main.add(second);
         }
-        SslContext defaultContext = ContextFactory.build(main, config, policy, provider, cas, alpn);
+        // With two chains the RSA one is the default, since every client can verify RSA; the ECDSA one goes to
+        // clients whose ClientHello says they accept it.
+        boolean ecdsaFirst = main.size() == 2 && !main.get(0).key.getAlgorithm().equals("RSA");
+        CertifiedKey rsaOrOnly = ecdsaFirst ? main.get(1) : main.get(0);
+        SslContext defaultContext = ContextFactory.build(rsaOrOnly, config, policy, provider, cas, alpn);
+        SslContext ecdsaContext = null;
+        if (main.size() == 2) {
+            CertifiedKey ecdsa = ecdsaFirst ? main.get(0) : main.get(1);
+            ecdsaContext = ContextFactory.build(ecdsa, config, policy, provider, cas, alpn);
+        }
         Map<String, SslContext> sni = new LinkedHashMap<>();
         for (SniEntry e : config.sniEntries()) {
             CertifiedKey k = MaterialLoader.load(e.certificateChain(), e.privateKey().orElse(e.certificateChain()),
                     config.keyPassphrase().orElse(null), config.allowExpired(), now);
-            sni.put(e.hostName(), ContextFactory.build(List.of(k), config, policy, provider, cas, alpn));
+            sni.put(e.hostName(), ContextFactory.build(k, config, policy, provider, cas, alpn));
         }
         if (first) {
             log.info("TLS library {} ({}); policy {}; {}", TlsPolicy.libraryName(provider),
@@ -125,7 +142,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
                         config.certificateChain().map(Path::toString).orElse("the self-signed certificate"));
             }
         }
-        return new ContextSet(defaultContext, sni);
+        return new ContextSet(defaultContext, ecdsaContext, sni);
     }
 
     private X509Certificate[] clientCas() {

@@ -21,6 +21,14 @@ public interface TlsContextProvider {
      */
     SslContext contextFor(String hostName);
 
+    /**
+     * The context for a host name and what the client's ClientHello says it accepts; a listener with
+     * both an RSA and an ECDSA chain serves ECDSA to clients that accept it. By default, by name only.
+     */
+    default SslContext contextFor(String hostName, ClientHello hello) {
+        return contextFor(hostName);
+    }
+
     /** How long a client has to complete its handshake on this listener (also after STARTTLS). */
     default Duration handshakeTimeout() {
         return Duration.ofSeconds(10);

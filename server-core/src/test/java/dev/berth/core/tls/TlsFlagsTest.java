@@ -71,6 +71,15 @@ class TlsFlagsTest {
     }
 
     @Test
+    void thePassphraseNeverShowsInTheConfigurationsText() {
+        TlsConfig c = TlsOptions.fromSettings(new ModuleSettings(Map.of("tls-cert", "c.pem",
+                "tls-key-passphrase", "hunter2-secret")));
+        assertEquals("hunter2-secret", new String(c.keyPassphrase().orElseThrow().reveal()));
+        assertFalse(c.toString().contains("hunter2"), c.toString());
+        assertEquals("***", c.keyPassphrase().orElseThrow().toString());
+    }
+
+    @Test
     void thePassphraseIsNeverShownByHelp() {
         Launcher.Launch l = launch("--tls-key-passphrase", "hunter2-secret", "--help");
         assertNull(l.server);

@@ -58,6 +58,14 @@ class TlsHandlersUnitTest {
     }
 
     @Test
+    void aClientHelloTooShortToReadAcceptsOnlyTheDefaultChain() {
+        ByteBuf truncated = Unpooled.wrappedBuffer(new byte[] {3, 3, 0, 0, 0});
+        assertEquals(false, ClientHello.parse(truncated).acceptsEcdsa());
+        assertEquals(0, truncated.readerIndex(), "the buffer is not consumed");
+        assertEquals(false, ClientHello.parse(null).acceptsEcdsa());
+    }
+
+    @Test
     void startTlsDropsWhatWasPipelinedAfterTheCommandAndPutsTlsFirst() {
         List<String> seen = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel();

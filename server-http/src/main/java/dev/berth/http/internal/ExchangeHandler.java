@@ -52,8 +52,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         final HttpRequest head;
         final long start = System.nanoTime();
         CompositeByteBuf body;
+        long received;
         HttpResponse response;
         ServerRequest request;
+        StreamingBody stream;
         boolean close;
         boolean discard;
 
@@ -66,6 +68,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
 
         void release() {
+            if (stream != null) {
+                stream.fail("the request body was not completed");
+                stream = null;
+            }
             if (body != null) {
                 body.release();
                 body = null;
@@ -130,6 +136,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = new Exchange(h);
         queue.add(ex);
         receiving = ex;
+        if (!http2 && queue.size() >= service.limits().maxPipelined()) {
+            // enough answers owed: stop reading until some are written, so pipelining cannot grow the queue without bound
+            ctx.channel().config().setAutoRead(false);
+        }
         if (h.decoderResult().isFailure()) {
             refuse(ex, 400, "malformed request");
             return;
@@ -148,20 +158,35 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
         }
+        if (!ex.discard && !h.uri().equals("*")) {
+            ServerRequest r = request(ex, new byte[0]);
+            if (r != null && service.streams(r, connection)) {
+                ex.stream = new StreamingBody(ctx.channel());
+                r.stream(ex.stream);
+                ex.body.release();
+                ex.body = null;
+                call(ex, r);
+            }
+        }
     }
 
     private void content(HttpContent c) {
         Exchange ex = receiving;
         if (!ex.discard) {
-            if (ex.body.readableBytes() + (long) c.content().readableBytes() > service.limits().maxBodySize()) {
+            ex.received += c.content().readableBytes();
+            if (ex.received > service.limits().maxBodySize()) {
                 refuse(ex, 413, "body over the limit of " + service.limits().maxBodySize() + " bytes");
+            } else if (c.content().isReadable() && ex.stream != null) {
+                ex.stream.offer(ByteBufUtil.getBytes(c.content()));
             } else if (c.content().isReadable()) {
                 ex.body.addComponent(true, c.content().retain());
             }
         }
         if (c instanceof LastHttpContent) {
             receiving = null;
-            if (!ex.discard) {
+            if (ex.stream != null) {
+                ex.stream.end();
+            } else if (!ex.discard) {
                 dispatch(ex);
             }
         }
@@ -169,6 +194,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers at once with an error, ignoring the rest of this request's body; HTTP/1.1 then closes. */
     private void refuse(Exchange ex, int status, String reason) {
+        if (ex.stream != null) {
+            ex.stream.fail(reason);
+        }
         if (ex.response != null) {
             return;
         }
@@ -186,18 +214,29 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"));
             return;
         }
-        RequestTarget target = RequestTarget.parse(h.uri());
-        if (target == null) {
-            ex.release();
+        byte[] body = ByteBufUtil.getBytes(ex.body);
+        ex.release();
+        ServerRequest r = request(ex, body);
+        if (r == null) {
             respond(ex, HttpResponse.error(400, "Bad Request: malformed or encoded path separator in the path"));
             return;
         }
-        byte[] body = ByteBufUtil.getBytes(ex.body);
-        ex.release();
+        call(ex, r);
+    }
+
+    /** The handler's view of a request; null when its target cannot be decoded. */
+    private ServerRequest request(Exchange ex, byte[] body) {
+        HttpRequest h = ex.head;
+        RequestTarget target = RequestTarget.parse(h.uri());
+        if (target == null) {
+            return null;
+        }
         SSLSession tls = secure ? connection.tlsSession().orElse(null) : null;
         String protocol = http2 ? "HTTP/2.0" : h.protocolVersion().text();
-        ServerRequest r = new ServerRequest(h.method().name(), target, h.headers(), body,
-                connection.remoteAddress(), tls, protocol);
+        return new ServerRequest(h.method().name(), target, h.headers(), body, connection.remoteAddress(), tls, protocol);
+    }
+
+    private void call(Exchange ex, ServerRequest r) {
         ex.request = r;
         service.serve(r, connection).whenComplete((response, error) -> {
             if (ctx.executor().inEventLoop()) {
@@ -226,6 +265,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private void flush() {
         while (!closing && !queue.isEmpty() && queue.peek().response != null) {
             write(queue.poll());
+        }
+        if (!http2 && !closing && !ctx.channel().config().isAutoRead() && queue.size() < service.limits().maxPipelined()
+                && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
         }
         if (closing) {
             queue.forEach(Exchange::release);

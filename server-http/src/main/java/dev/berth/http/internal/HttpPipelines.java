@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Installs the handlers of each HTTP version after a given handler: HTTP/1.1 gets the strict decoder,
@@ -46,7 +47,10 @@ public final class HttpPipelines {
                 .maxHeaderListSize(service.limits().maxHeaderSize());
         p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
         p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
-                .validateHeaders(true).build());
+                .validateHeaders(true)
+                // closing sends GOAWAY and waits for open streams; the server's shutdown deadline bounds the wait
+                .gracefulShutdownTimeoutMillis(TimeUnit.MINUTES.toMillis(10))
+                .build());
         p.addAfter(H2_CODEC, H2_MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

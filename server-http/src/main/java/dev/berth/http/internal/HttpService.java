@@ -107,6 +107,15 @@ public final class HttpService {
         }
     }
 
+    /** True when the request's route reads its body as a stream, so it is to be called as soon as the head arrives. */
+    boolean streams(ServerRequest r, ConnectionContext connection) {
+        if (redirectFor(r, connection).isPresent()) {
+            return false;
+        }
+        Router.Match m = router.resolve(r.method(), r.target().segments());
+        return m != null && m.streaming;
+    }
+
     /** Adds the headers the HTTPS policy asks for. */
     void decorate(HttpResponse response, boolean secure) {
         if (secure && hsts != null && !response.headers().contains(HSTS)) {

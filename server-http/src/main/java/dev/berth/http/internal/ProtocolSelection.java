@@ -1,6 +1,7 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.Drain;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,7 +9,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Chooses HTTP/1.1 or HTTP/2 for a new connection: by ALPN after the TLS handshake, or on plaintext by
@@ -25,6 +28,16 @@ public final class ProtocolSelection {
     /** For TLS listeners: h2 when the client chose it by ALPN, HTTP/1.1 otherwise. */
     public static ApplicationProtocolNegotiationHandler byAlpn(HttpService service, ConnectionContext connection) {
         return new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt == Drain.EVENT) {
+                    // still shaking hands: no request in flight, nothing to finish
+                    ctx.close();
+                    return;
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
@@ -49,6 +62,30 @@ public final class ProtocolSelection {
         PrefaceSniffer(HttpService service, ConnectionContext connection) {
             this.service = service;
             this.connection = connection;
+        }
+
+        private ScheduledFuture<?> timeout;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            // a client that opens a connection and sends nothing is held no longer than a slow header section
+            timeout = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, service.limits().headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void handlerRemoved0(ChannelHandlerContext ctx) {
+            timeout.cancel(false);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt == Drain.EVENT) {
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
         }
 
         @Override

@@ -22,11 +22,13 @@ public final class Router {
         final String method;
         final String[] segments;
         final AsyncHttpHandler handler;
+        final boolean streaming;
 
-        Route(String method, String[] segments, AsyncHttpHandler handler) {
+        Route(String method, String[] segments, AsyncHttpHandler handler, boolean streaming) {
             this.method = method;
             this.segments = segments;
             this.handler = handler;
+            this.streaming = streaming;
         }
     }
 
@@ -35,16 +37,24 @@ public final class Router {
         public final AsyncHttpHandler handler;
         public final Map<String, String> parameters;
         public final Set<String> allowed;
+        /** True when the handler reads the body as it arrives instead of after it is complete. */
+        public final boolean streaming;
 
-        Match(AsyncHttpHandler handler, Map<String, String> parameters, Set<String> allowed) {
+        Match(AsyncHttpHandler handler, Map<String, String> parameters, Set<String> allowed, boolean streaming) {
             this.handler = handler;
             this.parameters = parameters;
             this.allowed = allowed;
+            this.streaming = streaming;
         }
     }
 
     /** Adds a route; the pattern must start with {@code /}; {@code {name}} segments are parameters. */
     public void add(String method, String pattern, AsyncHttpHandler handler) {
+        add(method, pattern, handler, false);
+    }
+
+    /** Adds a route whose handler is called as soon as the head arrives, to read the body as a stream. */
+    public void add(String method, String pattern, AsyncHttpHandler handler, boolean streaming) {
         if (!pattern.startsWith("/")) {
             throw new IllegalArgumentException("route pattern must start with '/': " + pattern);
         }
@@ -54,7 +64,7 @@ public final class Router {
                 throw new IllegalArgumentException("malformed path parameter in route " + pattern);
             }
         }
-        routes.add(new Route(method, segments, handler));
+        routes.add(new Route(method, segments, handler, streaming));
     }
 
     public boolean isEmpty() {
@@ -74,10 +84,10 @@ public final class Router {
                 continue;
             }
             if (r.method.equals(method)) {
-                return new Match(r.handler, params, Set.of());
+                return new Match(r.handler, params, Set.of(), r.streaming);
             }
             if (method.equals("HEAD") && r.method.equals("GET") && headFallback == null) {
-                headFallback = new Match(r.handler, params, Set.of());
+                headFallback = new Match(r.handler, params, Set.of(), r.streaming);
             }
             allowed.add(r.method);
         }
@@ -91,7 +101,7 @@ public final class Router {
             allowed.add("HEAD");
         }
         allowed.add("OPTIONS");
-        return new Match(null, Map.of(), Collections.unmodifiableSet(allowed));
+        return new Match(null, Map.of(), Collections.unmodifiableSet(allowed), false);
     }
 
     private static Map<String, String> match(String[] pattern, List<String> path) {

@@ -2,6 +2,7 @@ package dev.berth.http.internal;
 
 import dev.berth.http.HttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ final class ServerRequest implements HttpRequest {
     private final String protocol;
     private Map<String, String> pathParameters = Map.of();
     private Map<String, List<String>> query;
+    private InputStream stream;
 
     ServerRequest(String method, RequestTarget target, HttpHeaders headers, byte[] body, InetSocketAddress remote,
                   SSLSession tls, String protocol) {
@@ -33,6 +35,16 @@ final class ServerRequest implements HttpRequest {
 
     void pathParameters(Map<String, String> parameters) {
         this.pathParameters = Map.copyOf(parameters);
+    }
+
+    /** Makes {@link #bodyStream()} deliver the body as it arrives. */
+    void stream(InputStream body) {
+        this.stream = body;
+    }
+
+    @Override
+    public InputStream bodyStream() {
+        return stream != null ? stream : HttpRequest.super.bodyStream();
     }
 
     RequestTarget target() {

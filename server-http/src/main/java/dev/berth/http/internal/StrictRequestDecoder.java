@@ -42,6 +42,7 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     private long bodyRead;
     /** Where scanning of the current head (or trailer section) resumes, relative to the reader index. */
     private int scanned;
+    private int lastLineStart;
     private int requestLineEnd = -1;
     private ScheduledFuture<?> headTimer;
 
@@ -183,8 +184,6 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         lastLineStart = lineStart;
         return -1;
     }
-
-    private int lastLineStart;
 
     private void parseRequest(String head, List<Object> out) throws Refusal {
         String[] lines = head.split("\r\n");

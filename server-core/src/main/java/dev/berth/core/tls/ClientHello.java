@@ -1,0 +1,90 @@
+package dev.berth.core.tls;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Set;
+
+/**
+ * What a listener with both an RSA and an ECDSA chain needs from a client's ClientHello: whether the
+ * client can verify an ECDSA certificate. Read before any context is chosen, so it works the same on
+ * the OpenSSL and the JDK TLS libraries.
+ */
+public final class ClientHello {
+    /** No ClientHello seen (or not parsable): the default chain is served. */
+    public static final ClientHello UNKNOWN = new ClientHello(false);
+
+    private static final int SIGNATURE_ALGORITHMS = 13;
+    private static final int SUPPORTED_VERSIONS = 43;
+    private static final int TLS13 = 0x0304;
+    /** ECDHE_ECDSA suites of TLS 1.2 and earlier: AES-CBC, AES-GCM, ChaCha20. */
+    private static final Set<Integer> ECDSA_SUITES = Set.of(0xC009, 0xC00A, 0xC023, 0xC024, 0xC02B, 0xC02C, 0xCCA9);
+
+    private final boolean acceptsEcdsa;
+
+    private ClientHello(boolean acceptsEcdsa) {
+        this.acceptsEcdsa = acceptsEcdsa;
+    }
+
+    /** True when the client both offers an ECDSA signature scheme and can use it (TLS 1.3, or an ECDSA suite). */
+    public boolean acceptsEcdsa() {
+        return acceptsEcdsa;
+    }
+
+    /**
+     * Reads a ClientHello body (from {@code client_version} on, as Netty's SNI handler hands it over)
+     * without moving the buffer's indexes.
+     */
+    static ClientHello parse(ByteBuf hello) {
+        if (hello == null) {
+            return UNKNOWN;
+        }
+        try {
+            int end = hello.writerIndex();
+            int p = hello.readerIndex() + 2 + 32; // client_version, random
+            p += 1 + hello.getUnsignedByte(p); // session_id
+            int suitesEnd = p + 2 + hello.getUnsignedShort(p);
+            boolean ecdsaSuite = false;
+            for (int s = p + 2; s + 1 < suitesEnd; s += 2) {
+                ecdsaSuite |= ECDSA_SUITES.contains(hello.getUnsignedShort(s));
+            }
+            p = suitesEnd;
+            p += 1 + hello.getUnsignedByte(p); // compression_methods
+            if (p + 2 > end) {
+                return new ClientHello(ecdsaSuite);
+            }
+            int extensionsEnd = Math.min(end, p + 2 + hello.getUnsignedShort(p));
+            p += 2;
+            boolean ecdsaScheme = false;
+            boolean sawSchemes = false;
+            boolean tls13 = false;
+            while (p + 4 <= extensionsEnd) {
+                int type = hello.getUnsignedShort(p);
+                int length = hello.getUnsignedShort(p + 2);
+                int data = p + 4;
+                if (type == SIGNATURE_ALGORITHMS) {
+                    sawSchemes = true;
+                    int listEnd = data + 2 + hello.getUnsignedShort(data);
+                    for (int s = data + 2; s + 1 < listEnd; s += 2) {
+                        // ecdsa_sha1 (0x0203) and ecdsa_secp256r1_sha256 .. secp521r1_sha512 (0x0403, 0x0503, 0x0603)
+                        ecdsaScheme |= hello.getUnsignedByte(s + 1) == 0x03 && hello.getUnsignedByte(s) <= 0x06;
+                    }
+                } else if (type == SUPPORTED_VERSIONS) {
+                    int listEnd = data + 1 + hello.getUnsignedByte(data);
+                    for (int v = data + 1; v + 1 < listEnd; v += 2) {
+                        tls13 |= hello.getUnsignedShort(v) == TLS13;
+                    }
+                }
+                p = data + length;
+            }
+            // Without the extension, TLS 1.2 lets the suite decide (RFC 5246, 7.4.1.4.1).
+            boolean scheme = sawSchemes ? ecdsaScheme : ecdsaSuite;
+            return new ClientHello(scheme && (tls13 || ecdsaSuite));
+        } catch (IndexOutOfBoundsException e) {
+            return UNKNOWN;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return acceptsEcdsa ? "ClientHello[ecdsa]" : "ClientHello[rsa]";
+    }
+}

@@ -1,0 +1,78 @@
+package dev.berth.smtp;
+
+import dev.berth.smtp.internal.MessageStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One message's content on its way from a session to its handler: the size limit, the bounded
+ * stream {@link SmtpMessageHandler#onData} reads on the blocking executor, and the reply it gives.
+ */
+final class MessageIntake {
+    private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
+
+    private final MessageStream stream;
+    private final CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+    private final long maxSize;
+    private long size;
+    private boolean tooBig;
+
+    /** Starts {@code onData} on {@code serial} at once; {@code onRoom} runs on the reader's thread when a full queue has drained. */
+    MessageIntake(MailTransaction tx, SmtpMessageHandler handler, Executor serial, long maxSize, Runnable onRoom) {
+        this.maxSize = maxSize;
+        this.stream = new MessageStream(onRoom);
+        serial.execute(() -> {
+            SmtpReply r;
+            try {
+                r = handler.onData(tx, stream);
+                if (r == null) {
+                    r = SmtpReply.MESSAGE_ACCEPTED;
+                }
+            } catch (Throwable e) {
+                log.debug("message handler failed on {}: {}", tx.id(), e.toString());
+                r = SmtpReply.LOCAL_ERROR;
+            } finally {
+                stream.readerGone();
+            }
+            reply.complete(r);
+        });
+    }
+
+    /** Passes content on; false when the handler lags and reading should pause until {@code onRoom}. */
+    boolean add(byte[] bytes) {
+        if (tooBig) {
+            return true;
+        }
+        size += bytes.length;
+        if (size > maxSize) {
+            tooBig = true;
+            stream.abort("larger than " + maxSize + " octets");
+            return true;
+        }
+        return stream.offer(bytes);
+    }
+
+    /** Octets received so far. */
+    long size() {
+        return size;
+    }
+
+    /** True once the content went over the size limit: it will be refused whatever else happens. */
+    boolean tooBig() {
+        return tooBig;
+    }
+
+    /** The content is complete; completes with the handler's reply. */
+    CompletableFuture<SmtpReply> complete() {
+        stream.finish();
+        return reply;
+    }
+
+    /** The content is refused or abandoned: the handler's next read fails and nothing may be kept. */
+    CompletableFuture<SmtpReply> abort(String why) {
+        stream.abort(why);
+        return reply;
+    }
+}
