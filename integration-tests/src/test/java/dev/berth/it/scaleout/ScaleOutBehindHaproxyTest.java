@@ -2,6 +2,7 @@ package dev.berth.it.scaleout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.it.support.DeployedServer;
 import dev.berth.it.support.Haproxy;
@@ -52,7 +53,7 @@ class ScaleOutBehindHaproxyTest {
                 "  timeout connect 3s",
                 "  timeout client 60s",
                 "  timeout server 60s",
-                "  timeout check 3s",
+                "  timeout check 10s", // a cold JVM's first TLS handshake can take seconds
                 // A connection refused by a server that just went away is tried again on the other one.
                 "  retries 3",
                 "  option redispatch",
@@ -75,13 +76,35 @@ class ScaleOutBehindHaproxyTest {
         return s.log().lines().filter(l -> l.contains(client + " - - [") && l.contains("\"GET / HTTP/")).count();
     }
 
-    private void get(int frontend, int count) {
+    /** The access log line is written after the response went out, so give the last one a moment to appear. */
+    private static void awaitAccessLines(long expected, String client, DeployedServer... servers) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (java.util.Arrays.stream(servers).mapToLong(s -> accessLines(s, client)).sum() < expected
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void get(int frontend, int count, Haproxy haproxy, DeployedServer... instances) {
         Program curl = Program.require("curl", "curl");
         for (int i = 0; i < count; i++) {
             Program.Result r = curl.args("-sS", "--max-time", "30", "--interface", HTTP_CLIENT,
                             "--cacert", pki.rootCa().toString(), "--resolve", "localhost:" + frontend + ":127.0.0.1",
                             "https://localhost:" + frontend + "/")
-                    .timeout(CLIENT_TIMEOUT).run().assertSuccess();
+                    .timeout(CLIENT_TIMEOUT).run();
+            if (r.exitCode() != 0) {
+                StringBuilder why = new StringBuilder("request " + (i + 1) + " of " + count + " failed\n" + r.describe()
+                        + "\n--- haproxy stat ---\n" + haproxy.command("show stat"));
+                for (DeployedServer s : instances) {
+                    why.append("\n--- ").append(s.logFile()).append(" ---\n").append(s.tail());
+                }
+                fail(why.toString());
+            }
             assertEquals("behind haproxy\n", r.stdout());
         }
     }
@@ -106,25 +129,28 @@ class ScaleOutBehindHaproxyTest {
                         "  default-server send-proxy-v2 check check-ssl check-send-proxy verify none inter 300ms fall 2 rise 2",
                         "  server web1 127.0.0.1:" + port1,
                         "  server web2 127.0.0.1:" + port2)))) {
-            haproxy.awaitStatus("berth_https", "web1", "UP");
-            haproxy.awaitStatus("berth_https", "web2", "UP");
+            haproxy.awaitHealthy("berth_https", "web1");
+            haproxy.awaitHealthy("berth_https", "web2");
 
-            get(frontend, 20);
+            get(frontend, 20, haproxy, web1, web2);
+            awaitAccessLines(20, HTTP_CLIENT, web1, web2);
             long on1 = accessLines(web1, HTTP_CLIENT);
             long on2 = accessLines(web2, HTTP_CLIENT);
             assertEquals(20, on1 + on2, "each request is in one access log, with the client's own address");
             assertTrue(on1 > 0 && on2 > 0, () -> "round robin used both instances: " + on1 + " and " + on2);
 
             web1.stop(); // graceful: SIGTERM, exit 0
-            haproxy.awaitStatus("berth_https", "web1", "DOWN");
-            get(frontend, 20);
+            haproxy.awaitDown("berth_https", "web1");
+            get(frontend, 20, haproxy, web2);
+            awaitAccessLines(on2 + 20, HTTP_CLIENT, web2);
             assertEquals(on2 + 20, accessLines(web2, HTTP_CLIENT), "the remaining instance answered all of them");
 
             try (DeployedServer again = web("web1-again", port1)) {
-                haproxy.awaitStatus("berth_https", "web1", "UP");
+                haproxy.awaitHealthy("berth_https", "web1");
                 web2.kill(); // SIGKILL: no goodbye
-                haproxy.awaitStatus("berth_https", "web2", "DOWN");
-                get(frontend, 20);
+                haproxy.awaitDown("berth_https", "web2");
+                get(frontend, 20, haproxy, again);
+                awaitAccessLines(20, HTTP_CLIENT, again);
                 assertEquals(20, accessLines(again, HTTP_CLIENT), "the restarted instance answered all of them");
                 again.stop();
             }
@@ -172,8 +198,8 @@ class ScaleOutBehindHaproxyTest {
                         "  default-server send-proxy-v2 check check-send-proxy inter 300ms fall 2 rise 2",
                         "  server mx1 127.0.0.1:" + port1,
                         "  server mx2 127.0.0.1:" + port2)))) {
-            haproxy.awaitStatus("berth_smtp", "mx1", "UP");
-            haproxy.awaitStatus("berth_smtp", "mx2", "UP");
+            haproxy.awaitHealthy("berth_smtp", "mx1");
+            haproxy.awaitHealthy("berth_smtp", "mx2");
 
             for (int i = 0; i < 8; i++) {
                 send(frontend, "spread-" + i);
@@ -184,16 +210,16 @@ class ScaleOutBehindHaproxyTest {
             assertTrue(on1 > 0 && on2 > 0, () -> "round robin used both instances: " + on1 + " and " + on2);
 
             mx1.stop();
-            haproxy.awaitStatus("berth_smtp", "mx1", "DOWN");
+            haproxy.awaitDown("berth_smtp", "mx1");
             for (int i = 0; i < 5; i++) {
                 send(frontend, "after-stop-" + i);
             }
             assertEquals(5, stored(mx2, "after-stop-"));
 
             try (DeployedServer again = mail("mx1-again", port1)) {
-                haproxy.awaitStatus("berth_smtp", "mx1", "UP");
+                haproxy.awaitHealthy("berth_smtp", "mx1");
                 mx2.kill();
-                haproxy.awaitStatus("berth_smtp", "mx2", "DOWN");
+                haproxy.awaitDown("berth_smtp", "mx2");
                 for (int i = 0; i < 5; i++) {
                     send(frontend, "after-kill-" + i);
                 }

@@ -86,28 +86,47 @@ public final class Haproxy implements AutoCloseable {
         }
     }
 
-    /** The check status of {@code backend/server} in {@code show stat}: UP, DOWN, ... */
-    public String status(String backend, String server) {
-        for (String line : command("show stat").split("\n")) {
+    /** The field {@code column} (a {@code show stat} header name) of {@code backend/server}. */
+    public String stat(String backend, String server, String column) {
+        String[] lines = command("show stat").split("\n");
+        List<String> header = List.of(lines[0].replaceFirst("^# ", "").split(",", -1));
+        int index = header.indexOf(column);
+        if (index < 0) {
+            fail("haproxy's show stat has no column " + column + ": " + lines[0]);
+        }
+        for (String line : lines) {
             List<String> f = List.of(line.split(",", -1));
-            if (f.size() > 17 && f.get(0).equals(backend) && f.get(1).equals(server)) {
-                return f.get(17);
+            if (f.size() > index && f.get(0).equals(backend) && f.get(1).equals(server)) {
+                return f.get(index);
             }
         }
         return fail("haproxy reports no server " + backend + "/" + server);
     }
 
-    /** Waits until the health checks have marked {@code backend/server} with {@code status}. */
-    public void awaitStatus(String backend, String server, String status) {
+    /**
+     * Waits until a health check of {@code backend/server} has really passed: haproxy counts a
+     * server as UP before its first check, so UP alone proves nothing at start.
+     */
+    public void awaitHealthy(String backend, String server) {
+        awaitStat(backend, server, "UP", "L7OK");
+    }
+
+    /** Waits until the health checks have marked {@code backend/server} DOWN. */
+    public void awaitDown(String backend, String server) {
+        awaitStat(backend, server, "DOWN", "");
+    }
+
+    private void awaitStat(String backend, String server, String status, String checkStatus) {
         Instant deadline = Instant.now().plusSeconds(60);
-        String now = status(backend, server);
-        while (!now.startsWith(status) && Instant.now().isBefore(deadline)) {
+        while (Instant.now().isBefore(deadline)) {
+            if (stat(backend, server, "status").startsWith(status)
+                    && stat(backend, server, "check_status").replace("* ", "").startsWith(checkStatus)) {
+                return;
+            }
             sleep(100);
-            now = status(backend, server);
         }
-        if (!now.startsWith(status)) {
-            fail("haproxy still reports " + backend + "/" + server + " as " + now + ", not " + status + "\n" + log());
-        }
+        fail("haproxy still reports " + backend + "/" + server + " as " + stat(backend, server, "status") + " ("
+                + stat(backend, server, "check_status") + "), not " + status + " " + checkStatus + "\n" + log());
     }
 
     public String log() {
