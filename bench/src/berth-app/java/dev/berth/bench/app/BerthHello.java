@@ -1,0 +1,61 @@
+package dev.berth.bench.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.Server;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.http.HttpModule;
+import dev.berth.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Berth's side of the HTTP benchmarks: an application with one route, {@code GET /} answering the
+ * 13 bytes "Hello, World!", on a plaintext listener {@code http} and a TLS listener {@code https}
+ * (HTTP/1.1 and HTTP/2 by ALPN), both on port 0. Redirects and HSTS are off so that the response
+ * is the same as the anchors'. Compiled by bench/run against server-http.jar, not by Maven, so the
+ * bench builds before the HTTP module exists.
+ *
+ * <p>Usage: {@code BerthHello --cert F --key F --ready-file F [--threads 1] [--data-dir D]}.
+ */
+public final class BerthHello {
+    private BerthHello() {
+    }
+
+    public static void main(String[] argv) throws InterruptedException {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        // As the launcher's --log-level warn: the access log (INFO) is off, like the anchors'.
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        String host = a.getOrDefault("host", "127.0.0.1");
+        TlsConfig tls = TlsConfig.builder()
+                .certificateChain(Path.of(a.get("cert")))
+                .privateKey(Path.of(a.get("key")))
+                .build();
+        HttpModule hello = HttpModule.builder()
+                .get("/", req -> HttpResponse.text("Hello, World!"))
+                .redirectToHttps(false)
+                .hsts(null)
+                .build();
+        Server server = Server.builder()
+                .eventLoopThreads(Integer.parseInt(a.getOrDefault("threads", "1")))
+                .dataDirectory(Path.of(a.getOrDefault("data-dir", "berth-data")))
+                .readyFile(Path.of(a.get("ready-file")))
+                .listener(ListenerConfig.tcp("http").protocol("http").host(host).port(0).build())
+                .listener(ListenerConfig.tcp("https").protocol("http").host(host).port(0)
+                        .tlsMode(TlsMode.IMPLICIT).tls(tls).build())
+                .module(hello)
+                .build()
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "bench-stop"));
+        new CountDownLatch(1).await();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.berth.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens {@code --connections} TCP connections to an echo server, has each echo one byte (so the
+ * server has accepted and set it up), prints {@code open N}, then holds them idle until
+ * {@code --hold} seconds pass or standard input closes.
+ */
+public final class IdleConnections {
+    private IdleConnections() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String host = args.string("host", "127.0.0.1");
+        int port = Integer.parseInt(args.required("port"));
+        int n = args.integer("connections", 10_000);
+        Duration hold = args.seconds("hold", 60);
+        CountDownLatch echoed = new CountDownLatch(n);
+        Semaphore inFlight = new Semaphore(256);
+        ByteBuf one = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte('x'));
+        EventLoopGroup group = Engine.group(1, "idle");
+        Bootstrap b = new Bootstrap().group(group).channel(Engine.socketChannel())
+                .handler(new OneByteEcho(one, inFlight, echoed));
+        long deadline = System.nanoTime() + hold.toNanos();
+        for (int i = 0; i < n; i++) {
+            if (!inFlight.tryAcquire(10, TimeUnit.SECONDS)) {
+                System.err.println("idle: connection " + i + " got no echo in 10 s");
+                System.exit(1);
+            }
+            ChannelFuture f = b.connect(host, port);
+            f.addListener(x -> {
+                if (!x.isSuccess()) {
+                    System.err.println("idle: connect failed: " + x.cause());
+                    System.exit(1);
+                }
+            });
+        }
+        if (!echoed.await(30, TimeUnit.SECONDS)) {
+            System.err.println("idle: only " + (n - echoed.getCount()) + " of " + n + " connections echoed");
+            System.exit(1);
+        }
+        System.out.println("open " + n);
+        System.out.flush();
+        // Hold until told to stop (stdin closes) or the hold time ends, whichever is first.
+        Thread waiter = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // keep reading until EOF
+                }
+            } catch (java.io.IOException ignored) {
+                // treat as EOF
+            }
+        });
+        waiter.setDaemon(true);
+        waiter.start();
+        waiter.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        System.exit(0);
+    }
+
+    /** Sends one byte when connected and counts the connection as set up when it comes back. */
+    @ChannelHandler.Sharable
+    static final class OneByteEcho extends ChannelInboundHandlerAdapter {
+        private final ByteBuf one;
+        private final Semaphore inFlight;
+        private final CountDownLatch echoed;
+
+        OneByteEcho(ByteBuf one, Semaphore inFlight, CountDownLatch echoed) {
+            this.one = one;
+            this.inFlight = inFlight;
+            this.echoed = echoed;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(one.duplicate());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            inFlight.release();
+            echoed.countDown();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
