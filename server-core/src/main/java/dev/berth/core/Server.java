@@ -387,6 +387,11 @@ public final class Server implements AutoCloseable {
         }
 
         @Override
+        public java.util.List<ListenerConfig> listeners() {
+            return server.config.listeners();
+        }
+
+        @Override
         public Path dataDirectory() {
             return dataDirectory;
         }

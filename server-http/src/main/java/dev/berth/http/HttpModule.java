@@ -101,6 +101,8 @@ public final class HttpModule implements ProtocolModule {
                         "Largest request body; larger gets 413."),
                 ModuleOption.of("header-timeout", "DURATION", d.headerTimeout().toSeconds() + "s",
                         "Time to send a request's header section; slower gets 408."),
+                ModuleOption.of("body-timeout", "DURATION", d.bodyTimeout().toSeconds() + "s",
+                        "Longest pause between bytes of an HTTP/1.1 request body; slower gets 408."),
                 ModuleOption.of("keep-alive-timeout", "DURATION", d.keepAliveTimeout().toSeconds() + "s",
                         "Idle time between HTTP/1.1 requests before the connection is closed; 0 never."),
                 ModuleOption.of("max-concurrent-streams", "N", String.valueOf(d.maxConcurrentStreams()),
@@ -109,11 +111,14 @@ public final class HttpModule implements ProtocolModule {
 
     @Override
     public void configure(ModuleSettings s) {
+        refuseStartTls(s, HTTP_LISTENER);
+        refuseStartTls(s, HTTPS_LISTENER);
         HttpLimits d = HttpLimits.DEFAULTS;
         builder.limits = d.withMaxRequestLine((int) s.size("max-request-line", d.maxRequestLine()))
                 .withMaxHeaderSize((int) s.size("max-header-size", d.maxHeaderSize()))
                 .withMaxBodySize(s.size("max-body-size", d.maxBodySize()))
                 .withHeaderTimeout(s.duration("header-timeout", d.headerTimeout()))
+                .withBodyTimeout(s.duration("body-timeout", d.bodyTimeout()))
                 .withKeepAliveTimeout(s.duration("keep-alive-timeout", d.keepAliveTimeout()))
                 .withMaxConcurrentStreams(s.integer("max-concurrent-streams", d.maxConcurrentStreams()));
         StaticFiles files = s.path("root").map(StaticFiles::from).orElse(StaticFiles.WELCOME)
@@ -125,6 +130,14 @@ public final class HttpModule implements ProtocolModule {
         builder.redirectHost(s.get("redirect-host").orElse(null));
         String hsts = s.string("hsts", DEFAULT_HSTS);
         builder.hsts(hsts.equalsIgnoreCase("off") ? null : hsts);
+    }
+
+    /** HTTP has no command to begin TLS on a plaintext connection, so a STARTTLS listener could never be secured. */
+    private static void refuseStartTls(ModuleSettings s, String listener) {
+        String flag = listener + "-tls";
+        if (s.choice(flag, TlsMode.class, TlsMode.NONE) == TlsMode.STARTTLS) {
+            throw ModuleSettings.bad(flag, s.string(flag, ""), "available here: HTTP has no STARTTLS; use none, implicit or optional");
+        }
     }
 
     @Override

@@ -31,7 +31,7 @@ class HttpLauncherTest {
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"--root", "--listing", "--follow-symlinks", "--gzip", "--http-redirect",
                 "--redirect-host", "--hsts", "--max-request-line", "--max-header-size", "--max-body-size",
-                "--header-timeout", "--keep-alive-timeout", "--max-concurrent-streams", "--https-port", "--http-port"}) {
+                "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-concurrent-streams", "--https-port", "--http-port"}) {
             assertTrue(help.contains(flag), flag + " in\n" + help);
         }
     }
@@ -69,5 +69,16 @@ class HttpLauncherTest {
                 "--max-body-size", "lots");
         assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--max-body-size"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void starttlsOnAnHttpListenerFailsAtStartNamingTheFlag() {
+        Launcher.Launch l = launch("--protocols", "http", "--https-port", "0", "--http-port", "0",
+                "--http-tls", "starttls");
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("--http-tls") && e.contains("STARTTLS"), e);
+        assertEquals(1, e.strip().lines().count(), e);
     }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** Each limit answers with its own status over a raw socket, and pipelined answers keep request order. */
 class HttpLimitsTest {
     private static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withMaxRequestLine(256).withMaxHeaderSize(512)
-            .withMaxBodySize(1000).withHeaderTimeout(Duration.ofMillis(700)).withKeepAliveTimeout(Duration.ofSeconds(1));
+            .withMaxBodySize(1000).withHeaderTimeout(Duration.ofMillis(700)).withKeepAliveTimeout(Duration.ofSeconds(1))
+            .withBodyTimeout(Duration.ofMillis(700));
     private static final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private static TestServer server;
 
@@ -86,6 +87,60 @@ class HttpLimitsTest {
         try (RawClient c = new RawClient(server.httpPort())) {
             String answer = c.send("GET /fast/1 HTTP/1.1\r\nHost: x\r\n").readUntilClosed();
             assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+        }
+    }
+
+    @Test
+    void aSlowlorisTricklingHeaderBytesStillGets408AtTheHeaderTimeout() throws Exception {
+        String head = "GET /fast/1 HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(100) + "\r\n\r\n";
+        try (RawClient c = new RawClient(server.httpPort())) {
+            c.readTimeout(100);
+            StringBuilder answer = new StringBuilder();
+            // one byte every 50 ms: the whole head would take over 6 s, far beyond the 700 ms timeout
+            for (int i = 0; i < head.length() && answer.length() == 0; i++) {
+                try {
+                    c.send(head.substring(i, i + 1));
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                Thread.sleep(50);
+                if (i % 5 == 4) {
+                    answer.append(c.readAvailable());
+                }
+            }
+            c.readTimeout(15_000);
+            String all = answer + c.readUntilClosed();
+            assertTrue(all.startsWith("HTTP/1.1 408 "), all);
+        }
+    }
+
+    @Test
+    void aBodyThatStopsArrivingGets408AtTheBodyTimeout() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc").readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+            assertTrue(answer.contains("body"), answer);
+        }
+    }
+
+    @Test
+    void aChunkedBodyThatStopsBetweenChunksGets408() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n")
+                    .readUntilClosed();
+            assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+        }
+    }
+
+    @Test
+    void aBodyArrivingSlowerThanTheTimeoutInTotalButSteadilyIsAccepted() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n");
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(200); // 1.6 s in all, each gap well under the 700 ms body timeout
+                c.send("x");
+            }
+            assertTrue(c.readResponse().endsWith("got 8"));
         }
     }
 

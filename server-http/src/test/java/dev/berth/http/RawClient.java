@@ -88,6 +88,17 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** What arrives within the read timeout (empty when nothing does); does not wait for a close. */
+    String readAvailable() throws IOException {
+        byte[] buf = new byte[8192];
+        try {
+            int n = in.read(buf);
+            return n < 0 ? "" : new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+        } catch (SocketTimeoutException e) {
+            return "";
+        }
+    }
+
     void readTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }

@@ -41,6 +41,8 @@ class StaticFilesTest {
         Files.createSymbolicLink(root.resolve("escape"), outside);
         Files.createSymbolicLink(root.resolve("escape.txt"), outside.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("alias.txt"), root.resolve("a.txt"));
+        Files.createSymbolicLink(root.resolve("loop1"), root.resolve("loop2"));
+        Files.createSymbolicLink(root.resolve("loop2"), root.resolve("loop1"));
         server = TestServer.start(HttpModule.builder().redirectToHttps(false).staticFiles(StaticFiles.from(root)));
     }
 
@@ -107,6 +109,54 @@ class StaticFilesTest {
     }
 
     @Test
+    void aQueryStringDoesNotChangeWhichFileIsServed() throws Exception {
+        assertEquals("0123", Curl.run("--http1.1", "-r", "0-3", server.http("/a.txt?x=/../../outside/secret.txt")));
+    }
+
+    @Test
+    void manyOverlappingRangesGetTheWholeFileOnceNotAMultipartAmplification() throws Exception {
+        String ranges = "0-0," + "0-1023,".repeat(200) + "1-1";
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String answer = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=" + ranges + "\r\n\r\n").readResponse();
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.toLowerCase().contains("content-length: 1024\r\n"), answer);
+        }
+    }
+
+    @Test
+    void aZeroSuffixRangeAndHugeNumbersAreNotSatisfiableOrIgnored() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String zero = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=-0\r\n\r\n").readResponse();
+            assertTrue(zero.startsWith("HTTP/1.1 416 ") || zero.startsWith("HTTP/1.1 200 "), zero);
+            String huge = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999999999999999999-\r\n\r\n")
+                    .readResponse();
+            assertTrue(huge.startsWith("HTTP/1.1 416 ") || huge.startsWith("HTTP/1.1 200 "), huge);
+            String wrap = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-99999999999999999999999\r\n\r\n")
+                    .readResponse();
+            assertTrue(wrap.startsWith("HTTP/1.1 206 ") || wrap.startsWith("HTTP/1.1 200 "), wrap);
+            assertTrue(wrap.endsWith("0123456789abcdef".repeat(64)), "the whole file, no more: " + wrap);
+        }
+    }
+
+    @Test
+    void ifRangeHonoursTheRangeOnlyWhileTheValidatorMatches() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            String full = c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n").readHeadResponse();
+            String etag = full.lines().filter(l -> l.toLowerCase().startsWith("etag:")).findFirst().orElseThrow()
+                    .substring(5).trim();
+            String fresh = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nIf-Range: " + etag
+                    + "\r\n\r\n").readResponse();
+            assertTrue(fresh.startsWith("HTTP/1.1 206 ") && fresh.endsWith("\r\n\r\n0123"), fresh);
+            String stale = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nIf-Range: \"stale\"\r\n\r\n")
+                    .readResponse();
+            assertTrue(stale.startsWith("HTTP/1.1 200 ") && stale.endsWith("0123456789abcdef".repeat(64)), stale);
+            String weak = c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nIf-Range: W/" + etag
+                    + "\r\n\r\n").readResponse();
+            assertTrue(weak.startsWith("HTTP/1.1 200 "), "a weak validator never honours a range: " + weak);
+        }
+    }
+
+    @Test
     void aRangeBeyondTheEndGets416() throws Exception {
         String answer = Curl.run("-k", "-i", "-r", "5000-6000", server.https("/a.txt"));
         assertTrue(answer.startsWith("HTTP/2 416"), answer);
@@ -148,7 +198,10 @@ class StaticFilesTest {
             "/sub/../../outside/secret.txt", "/sub/%2e%2e/%2e%2e/outside/secret.txt", "/..%2foutside%2fsecret.txt",
             "/%2f..%2foutside/secret.txt", "/..\\outside\\secret.txt", "/%5c..%5coutside%5csecret.txt",
             "/a.txt%00.html", "/%00", "//etc/passwd", "/sub//../a.txt", "/./a.txt", "/%2e/a.txt",
-            "/escape/secret.txt", "/escape.txt", "/C:/Windows/win.ini", "/%c0%ae%c0%ae/outside/secret.txt"})
+            "/escape/secret.txt", "/escape.txt", "/C:/Windows/win.ini", "/%c0%ae%c0%ae/outside/secret.txt",
+            "/%252e%252e/outside/secret.txt", "/..;/outside/secret.txt", "/sub/..;/..;/outside/secret.txt",
+            "/..%5c..%5coutside%5csecret.txt", "/a.txt.", "/a.txt%20", "/sub/.", "/loop1", "/loop1/x",
+            "/%e0%80%ae%e0%80%ae/outside/secret.txt", "/%2e%2e%2foutside/secret.txt"})
     void aPathThatWouldLeaveTheRootIsRefused(String path) throws Exception {
         try (RawClient c = new RawClient(server.httpPort())) {
             String answer = c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClosed();

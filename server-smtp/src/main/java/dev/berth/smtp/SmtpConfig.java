@@ -26,6 +26,7 @@ public final class SmtpConfig {
     private final int maxErrors;
     private final Duration commandTimeout;
     private final Duration dataTimeout;
+    private final Duration handlerTimeout;
     private final boolean requireTls;
     private final Set<String> acceptedDomains;
     private final SmtpAuthenticator authenticator;
@@ -42,6 +43,7 @@ public final class SmtpConfig {
         this.maxErrors = atLeast("max errors", b.maxErrors, 1);
         this.commandTimeout = positive("command timeout", b.commandTimeout);
         this.dataTimeout = positive("data timeout", b.dataTimeout);
+        this.handlerTimeout = positive("handler timeout", b.handlerTimeout);
         this.requireTls = b.requireTls;
         this.acceptedDomains = b.acceptedDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.authenticator = b.authenticator;
@@ -104,6 +106,11 @@ public final class SmtpConfig {
         return dataTimeout;
     }
 
+    /** How long a message handler (or the authenticator) may take before the client gets 451 4.3.0. */
+    public Duration handlerTimeout() {
+        return handlerTimeout;
+    }
+
     /** When true, MAIL before STARTTLS gets {@code 530 5.7.0}. */
     public boolean requireTls() {
         return requireTls;
@@ -134,6 +141,7 @@ public final class SmtpConfig {
         private int maxErrors = 10;
         private Duration commandTimeout = Duration.ofMinutes(5);
         private Duration dataTimeout = Duration.ofMinutes(10);
+        private Duration handlerTimeout = Duration.ofMinutes(2);
         private boolean requireTls;
         private Set<String> acceptedDomains = Set.of();
         private SmtpAuthenticator authenticator;
@@ -178,6 +186,11 @@ public final class SmtpConfig {
 
         public Builder dataTimeout(Duration v) {
             this.dataTimeout = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder handlerTimeout(Duration v) {
+            this.handlerTimeout = Objects.requireNonNull(v);
             return this;
         }
 

@@ -78,6 +78,7 @@ public final class SmtpModule implements ProtocolModule {
                 ModuleOption.of("smtp-max-errors", "N", "10", "Error replies a session may earn before 421 and close."),
                 ModuleOption.of("smtp-command-timeout", "DURATION", "5m", "Wait for a command before 421 4.4.2 and close."),
                 ModuleOption.of("smtp-data-timeout", "DURATION", "10m", "Wait for message data before 421 4.4.2 and close."),
+                ModuleOption.of("smtp-handler-timeout", "DURATION", "2m", "Wait for the message handler before 451 4.3.0 ends the transaction."),
                 ModuleOption.of("smtp-require-tls", "BOOL", "false", "Refuse MAIL with 530 5.7.0 until STARTTLS (or on implicit TLS)."),
                 ModuleOption.of("smtp-domains", "LIST", null, "Recipient domains accepted, comma-separated (default: all); others get 550 5.1.1."),
                 ModuleOption.of("smtp-users", "FILE", null, "Users file (name:pbkdf2-sha256:...) enabling AUTH PLAIN LOGIN over TLS."));
@@ -94,6 +95,7 @@ public final class SmtpModule implements ProtocolModule {
                 .maxErrors(s.integer("smtp-max-errors", config.maxErrors()))
                 .commandTimeout(s.duration("smtp-command-timeout", config.commandTimeout()))
                 .dataTimeout(s.duration("smtp-data-timeout", config.dataTimeout()))
+                .handlerTimeout(s.duration("smtp-handler-timeout", config.handlerTimeout()))
                 .requireTls(s.bool("smtp-require-tls", config.requireTls()))
                 .acceptedDomains(new HashSet<>(s.list("smtp-domains")));
         s.path("smtp-users").ifPresent(f -> b.authenticator(UsersFile.load(f)));
@@ -108,6 +110,13 @@ public final class SmtpModule implements ProtocolModule {
 
     @Override
     public void start(ServerContext server) {
+        for (ListenerConfig l : server.listeners()) {
+            // The server speaks first in SMTP, so there are no client bytes to sniff for a ClientHello.
+            if (l.protocol().equals(name()) && l.tlsMode() == TlsMode.OPTIONAL) {
+                throw new BerthException("--" + l.name() + "-tls optional cannot serve SMTP, whose server speaks first:"
+                        + " use starttls, implicit or none");
+            }
+        }
         if (factory == null) {
             Path root = maildir != null ? maildir : server.dataDirectory().resolve("maildir");
             MaildirStore store = new MaildirStore(root, layout);

@@ -2,6 +2,7 @@ package dev.berth.smtp;
 
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.ReadPause;
 import dev.berth.core.tls.StartTls;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.internal.PathParser;
@@ -11,22 +12,15 @@ import dev.berth.smtp.internal.SmtpFrame;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
 import dev.berth.smtp.internal.SmtpFramer;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -44,14 +38,17 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SmtpSessionHandler.class);
     static final String FRAMER = "smtp.framer";
     static final String NAME = "smtp.session";
+    /** This session's reason to hold reading off: a handler at work, a full message stream, or closing. */
+    private static final String READ_PAUSE = "smtp.session";
 
     private static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout, closing connection");
     private static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2", "Service shutting down, closing connection");
     private static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Too many errors, closing connection");
+    private static final SmtpReply HANDLER_TIMEOUT = SmtpReply.of(451, "4.3.0", "Local error in processing: the handler timed out");
     private static final SmtpReply OK = SmtpReply.of(250, "2.0.0", "OK");
     private static final SmtpReply BAD_SEQUENCE_MAIL = SmtpReply.of(503, "5.5.1", "Bad sequence of commands: need MAIL first");
     private static final SmtpReply NO_RECIPIENTS = SmtpReply.of(554, "5.5.1", "No valid recipients");
-    private static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    private static final SmtpReply TOO_BIG = MailParameters.TOO_BIG;
 
     private enum Mode { COMMAND, DATA, BDAT, AUTH }
 
@@ -59,7 +56,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final SmtpMessageHandlerFactory factory;
     private final ConnectionContext connection;
     private final SessionState session;
-    private final SerialExecutor serial;
+    private final Executor blocking;
+    private SerialExecutor serial;
     private ChannelHandlerContext ctx;
     private SmtpFramer framer;
 
@@ -73,10 +71,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean waitingHandler;
     private boolean waitingStream;
     private boolean draining;
-    private boolean closing;
-    private boolean greetingDeferred;
-    private int errors;
+    private ReplyWriter replies;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> stall;
+    private boolean stalled;
 
     SmtpSessionHandler(SmtpConfig config, SmtpMessageHandlerFactory factory, ConnectionContext connection,
                        SmtpFramer framer, Executor blocking) {
@@ -85,6 +83,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
         this.framer = framer;
         this.session = new SessionState(connection, config.serverName());
+        this.blocking = blocking;
         this.serial = new SerialExecutor(blocking);
     }
 
@@ -96,26 +95,23 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.replies = new ReplyWriter(ctx, config.maxErrors());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        // With implicit TLS the greeting is the first thing said inside TLS: it waits for the handshake.
-        greetingDeferred = connection.listener().tlsMode() == TlsMode.IMPLICIT;
-        if (!greetingDeferred) {
-            greet();
-        }
-        ctx.fireChannelActive();
-    }
-
-    private void greet() {
+        // On implicit-TLS listeners core holds channelActive until the handshake has succeeded.
         reply(SmtpReply.plain(220, config.serverName() + " ESMTP Berth ready"));
         armTimer();
+        ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        if (stall != null) {
+            stall.cancel(false);
+        }
         endTransaction("connection closed");
         ctx.fireChannelInactive();
     }
@@ -127,14 +123,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             if (!busy()) {
                 goodbye(SHUTTING_DOWN);
             }
-            return;
-        }
-        if (evt instanceof SslHandshakeCompletionEvent) {
-            if (greetingDeferred && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
-                greetingDeferred = false;
-                greet();
-            }
-            ctx.fireUserEventTriggered(evt);
             return;
         }
         if (evt instanceof IdleStateEvent) {
@@ -155,7 +143,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (closing) {
+        if (replies.closing()) {
             return;
         }
         armTimer();
@@ -185,17 +173,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     // ---- commands -------------------------------------------------------------------------------
 
     private void command(byte[] bytes) {
-        String line;
+        SmtpCommand command;
         try {
-            line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            error(SmtpReply.of(500, "5.5.2", "Command is not valid UTF-8"));
+            command = SmtpCommand.parse(bytes);
+        } catch (SmtpCommand.Malformed e) {
+            error(e.reply);
             return;
         }
-        int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String arg = space < 0 ? "" : line.substring(space + 1);
+        String verb = command.verb;
+        String arg = command.argument;
         switch (verb) {
             case "EHLO": hello(arg, true); break;
             case "HELO": hello(arg, false); break;
@@ -281,52 +267,18 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                     : SmtpReply.of(501, "5.1.7", "Bad sender address: " + e.getMessage()));
             return;
         }
-        OptionalLong size = OptionalLong.empty();
-        MailTransaction.BodyType body = MailTransaction.BodyType.SEVEN_BIT;
-        boolean utf8 = false;
-        for (Map.Entry<String, String> p : path.parameters().entrySet()) {
-            String v = p.getValue();
-            switch (p.getKey()) {
-                case "SIZE":
-                    if (!v.matches("[0-9]{1,18}")) {
-                        error(SmtpReply.of(501, "5.5.4", "Syntax: SIZE=octets"));
-                        return;
-                    }
-                    size = OptionalLong.of(Long.parseLong(v));
-                    if (size.getAsLong() > config.maxMessageSize()) {
-                        error(TOO_BIG);
-                        return;
-                    }
-                    break;
-                case "BODY":
-                    if (v.equalsIgnoreCase("7BIT")) {
-                        body = MailTransaction.BodyType.SEVEN_BIT;
-                    } else if (v.equalsIgnoreCase("8BITMIME")) {
-                        body = MailTransaction.BodyType.EIGHT_BIT_MIME;
-                    } else {
-                        error(SmtpReply.of(501, "5.5.4", "Syntax: BODY=7BIT or BODY=8BITMIME"));
-                        return;
-                    }
-                    break;
-                case "SMTPUTF8":
-                    if (!v.isEmpty()) {
-                        error(SmtpReply.of(501, "5.5.4", "SMTPUTF8 takes no value"));
-                        return;
-                    }
-                    utf8 = true;
-                    break;
-                case "AUTH":
-                    break; // RFC 4954 5: we do not relay, so the original submitter is of no use here
-                default:
-                    error(SmtpReply.of(555, "5.5.4", "MAIL parameter " + p.getKey() + " not recognized"));
-                    return;
-            }
+        MailParameters params;
+        try {
+            params = MailParameters.parse(path.parameters(), config.maxMessageSize());
+        } catch (MailParameters.Refused e) {
+            error(e.reply);
+            return;
         }
-        if (path.nonAscii() && !utf8) {
+        if (path.nonAscii() && !params.smtpUtf8) {
             error(SmtpReply.of(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"));
             return;
         }
-        MailTransaction tx = new MailTransaction(session, path.address(), size, body, utf8);
+        MailTransaction tx = new MailTransaction(session, path.address(), params.size, params.body, params.smtpUtf8);
         SmtpMessageHandler h = factory.create(session);
         transaction = tx;
         handler = h;
@@ -473,24 +425,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void auth(String arg) {
-        if (config.authenticator().isEmpty()) {
-            error(SmtpReply.of(502, "5.5.1", "AUTH not available"));
-            return;
-        }
-        if (!tls()) {
-            error(SmtpReply.of(538, "5.7.11", "Encryption required for requested authentication mechanism"));
-            return;
-        }
-        if (session.heloName().isEmpty() || !session.extended()) {
-            error(SmtpReply.of(503, "5.5.1", "Bad sequence of commands: send EHLO first"));
-            return;
-        }
-        if (session.authenticatedUser().isPresent()) {
-            error(SmtpReply.of(503, "5.5.1", "Already authenticated"));
-            return;
-        }
-        if (transaction != null) {
-            error(SmtpReply.of(503, "5.5.1", "AUTH is not allowed during a mail transaction"));
+        Optional<SmtpReply> refusal = AuthCommand.refusal(config, session, tls(), transaction != null);
+        if (refusal.isPresent()) {
+            error(refusal.get());
             return;
         }
         String[] parts = arg.trim().split(" +");
@@ -516,34 +453,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         mode = Mode.COMMAND;
         sasl = null;
         if (step instanceof SaslExchange.Failure) {
-            switch (((SaslExchange.Failure) step).reason()) {
-                case CANCELED:
-                    error(SmtpReply.of(501, "5.0.0", "Authentication canceled"));
-                    break;
-                case NOT_BASE64:
-                    error(SmtpReply.of(501, "5.5.2", "Cannot decode the base64 response"));
-                    break;
-                default:
-                    error(SmtpReply.of(535, "5.7.8", "Authentication credentials invalid"));
-            }
+            error(AuthCommand.failure((SaslExchange.Failure) step));
             return;
         }
         SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
-        String user = credentials.user();
-        String password = credentials.password();
-        SmtpAuthenticator authenticator = config.authenticator().orElseThrow();
-        callHandler(() -> {
-            char[] secret = password.toCharArray();
-            try {
-                return authenticator.authenticate(user, secret)
-                        ? SmtpReply.of(235, "2.7.0", "Authentication successful")
-                        : SmtpReply.of(535, "5.7.8", "Authentication credentials invalid");
-            } finally {
-                java.util.Arrays.fill(secret, '\0');
-            }
-        }, r -> {
+        callHandler(AuthCommand.verify(config.authenticator().orElseThrow(), credentials), r -> {
             if (r.isPositive()) {
-                session.authenticated(user);
+                session.authenticated(credentials.user());
                 reply(r);
             } else {
                 error(r);
@@ -565,29 +481,47 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (!intake.add(bytes)) {
             waitingStream = true;
             pauseInput();
+            // A handler that stops reading must not hold the session forever either.
+            stall = ctx.executor().schedule(this::handlerStalled, config.handlerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private void streamHasRoom() {
         if (waitingStream) {
             waitingStream = false;
+            stall.cancel(false);
             resumeInput();
         }
     }
 
+    /** The handler read nothing for the handler timeout: the rest of the content is read and dropped, then 451. */
+    private void handlerStalled() {
+        if (!waitingStream) {
+            return;
+        }
+        waitingStream = false;
+        stalled = true;
+        log.warn("SMTP handler for {} stopped reading the message for {}", connection.remoteAddress(), config.handlerTimeout());
+        intake.abort("handler timeout");
+        resumeInput();
+    }
+
     private void contentEnd(LineProblem problem) {
+        if (stalled) {
+            stalled = false;
+            mode = Mode.COMMAND;
+            endTransaction("handler timeout");
+            serial = new SerialExecutor(blocking); // the stuck onData keeps its thread, not this session
+            reply(HANDLER_TIMEOUT);
+            return;
+        }
         if (mode == Mode.BDAT) {
             mode = Mode.COMMAND;
             if (chunkRefusal != null) {
                 error(chunkRefusal);
                 return;
             }
-            if (intake.tooBig()) {
-                endTransaction("too big");
-                error(TOO_BIG);
-                return;
-            }
-            if (!lastChunk) {
+            if (!lastChunk && !intake.tooBig()) {
                 reply(SmtpReply.of(250, "2.0.0", intake.size() + " octets received"));
                 return;
             }
@@ -603,26 +537,21 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
         SmtpReply finalRefusal = refusal;
-        waitingHandler = true;
-        pauseInput();
-        handlerReply.whenComplete((r, e) -> ctx.executor().execute(() -> {
-            waitingHandler = false;
+        awaitHandler(handlerReply, r -> {
             endTransaction("message done");
             if (finalRefusal != null) {
                 error(finalRefusal);
             } else {
                 reply(r);
             }
-            resumeInput();
-        }));
+        });
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------
 
     /** Runs {@code work} on the blocking executor with reading paused, then {@code then} on the event loop. */
     private void callHandler(Supplier<SmtpReply> work, Consumer<SmtpReply> then) {
-        waitingHandler = true;
-        pauseInput();
+        CompletableFuture<SmtpReply> result = new CompletableFuture<>();
         serial.execute(() -> {
             SmtpReply r;
             try {
@@ -634,16 +563,48 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 log.debug("SMTP handler failed for {}: {}", connection.remoteAddress(), e.toString());
                 r = SmtpReply.LOCAL_ERROR;
             }
-            SmtpReply reply = r;
-            ctx.executor().execute(() -> {
-                waitingHandler = false;
-                if (closing || !ctx.channel().isActive()) {
-                    return;
-                }
-                then.accept(reply);
-                resumeInput();
-            });
+            result.complete(r);
         });
+        awaitHandler(result, then);
+    }
+
+    /**
+     * Waits, with reading paused, for a handler's reply and passes it to {@code then} on the event loop;
+     * a handler slower than the handler timeout gets the transaction ended and the client 451 instead.
+     */
+    private void awaitHandler(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then) {
+        waitingHandler = true;
+        pauseInput();
+        boolean[] settled = {false};
+        ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            waitingHandler = false;
+            log.warn("SMTP handler for {} gave no reply within {}: transaction ended", connection.remoteAddress(),
+                    config.handlerTimeout());
+            endTransaction("handler timeout"); // its onDone queues behind the stuck call, in order
+            // The stuck call keeps its thread; this session's later calls must not queue behind it.
+            serial = new SerialExecutor(blocking);
+            if (!replies.closing() && ctx.channel().isActive()) {
+                reply(HANDLER_TIMEOUT);
+                resumeInput();
+            }
+        }, config.handlerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> ctx.executor().execute(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            deadline.cancel(false);
+            waitingHandler = false;
+            if (replies.closing() || !ctx.channel().isActive()) {
+                return;
+            }
+            then.accept(r != null ? r : SmtpReply.LOCAL_ERROR);
+            resumeInput();
+        }));
     }
 
     private boolean busy() {
@@ -653,11 +614,11 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private void pauseInput() {
         cancelTimer();
         framer.suspend();
-        ctx.channel().config().setAutoRead(false);
+        ReadPause.pause(ctx.channel(), READ_PAUSE);
     }
 
     private void resumeInput() {
-        if (waitingHandler || waitingStream || closing) {
+        if (waitingHandler || waitingStream || replies.closing()) {
             return;
         }
         if (draining && !busy()) {
@@ -665,7 +626,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         armTimer();
-        ctx.channel().config().setAutoRead(true);
+        ReadPause.resume(ctx.channel(), READ_PAUSE);
         framer.resume();
     }
 
@@ -689,34 +650,27 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(SmtpReply r) {
-        if (!closing) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(r.wireBytes()));
-        }
+        replies.reply(r);
     }
 
     /** A reply to a client mistake: counted, and too many end the session. */
     private void error(SmtpReply r) {
-        reply(r);
-        if (++errors >= config.maxErrors()) {
+        if (replies.error(r)) {
             goodbye(TOO_MANY_ERRORS);
         }
     }
 
     private void goodbye(SmtpReply last) {
-        if (closing) {
-            return;
+        if (replies.last(last)) {
+            cancelTimer();
+            framer.suspend();
+            ReadPause.pause(ctx.channel(), READ_PAUSE);
         }
-        reply(last);
-        closing = true;
-        cancelTimer();
-        framer.suspend();
-        ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void armTimer() {
         cancelTimer();
-        if (closing) {
+        if (replies.closing()) {
             return;
         }
         Duration d = mode == Mode.DATA || mode == Mode.BDAT ? config.dataTimeout() : config.commandTimeout();

@@ -94,6 +94,8 @@ class MaildirStoreTest {
         assertTrue(text.startsWith("Return-Path: <alice@example.org>\r\nReceived: from client.example ([IPv6:2001:db8:0:0:0:0:0:7])\r\n"
                 + "\tby mx.test (Berth) with ESMTP id " + tx.id() + "\r\n\tfor <bob@example.com>;\r\n\t"), text);
         assertTrue(text.endsWith("\r\n" + body));
+        assertTrue(text.matches("(?s).*;\r\n\t[A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n.*"),
+                "an RFC 5322 date with a numeric zone ends the Received: header");
         assertTrue(stored.get(0).getFileName().toString().endsWith(",S=" + Files.size(stored.get(0))));
         assertEquals(List.of(), files(root.resolve("tmp")));
         assertTrue(Files.isDirectory(root.resolve("cur")));

@@ -81,6 +81,17 @@ class SmtpAuthTest {
     }
 
     @Test
+    void authBeforeEhloAndAnOverLongResponseAreRefusedAndTheExchangeEnds() throws IOException {
+        try (SmtpTestClient c = overTls()) {
+            assertEquals("503 5.5.1 Bad sequence of commands: send EHLO first", c.command("AUTH PLAIN " + b64("\0alice\0s3cret pass")));
+            c.command("EHLO client.example");
+            assertEquals("334 ", c.command("AUTH PLAIN"));
+            assertTrue(c.command("A".repeat(600)).startsWith("500 5.5.2 Line too long"));
+            assertEquals("250 2.0.0 OK", c.command("NOOP"), "the next line is a command again, not a SASL response");
+        }
+    }
+
+    @Test
     void loginAndPlainWithoutInitialResponseAskWith334() throws IOException {
         try (SmtpTestClient c = overTls()) {
             c.command("EHLO client.example");

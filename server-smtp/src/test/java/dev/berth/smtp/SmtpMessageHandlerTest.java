@@ -135,4 +135,74 @@ class SmtpMessageHandlerTest {
             }
         }
     }
+
+    @Test
+    void aHandlerThatNeverAnswersGets451AfterTheHandlerTimeoutAndTheSessionGoesOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SmtpMessageHandler stuck = new SmtpMessageHandler() {
+            @Override
+            public SmtpReply onMailFrom(MailTransaction tx) {
+                if (tx.reversePath().startsWith("stuck")) {
+                    await(release);
+                }
+                return SmtpReply.SENDER_OK;
+            }
+
+            @Override
+            public SmtpReply onData(MailTransaction tx, InputStream content) throws IOException {
+                content.readAllBytes();
+                await(release);
+                return SmtpReply.MESSAGE_ACCEPTED;
+            }
+        };
+        server = new TestServer(maildir, SmtpConfig.builder().handlerTimeout(java.time.Duration.ofMillis(500)).build(),
+                session -> stuck);
+        try (SmtpTestClient c = server.connect()) {
+            c.reply();
+            c.command("EHLO client.example");
+            assertEquals("451 4.3.0 Local error in processing: the handler timed out", c.command("MAIL FROM:<stuck@example.org>"));
+            assertEquals("503 5.5.1 Bad sequence of commands: need MAIL first", c.command("RCPT TO:<b@example.com>"),
+                    "the transaction was ended");
+            c.beginData("a@example.org", "b@example.com");
+            assertEquals("451 4.3.0 Local error in processing: the handler timed out", c.command("Subject: x\r\n\r\nhi\r\n."));
+            assertEquals("250 2.0.0 OK", c.command("NOOP"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // without the defence the client's writes would block for good
+    void aHandlerThatStopsReadingMidMessageGets451AfterTheHandlerTimeout() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server = new TestServer(maildir, SmtpConfig.builder().handlerTimeout(java.time.Duration.ofMillis(500)).build(),
+                session -> new SmtpMessageHandler() {
+                    @Override
+                    public SmtpReply onData(MailTransaction tx, InputStream content) {
+                        await(release); // reads nothing
+                        return SmtpReply.MESSAGE_ACCEPTED;
+                    }
+                });
+        try (SmtpTestClient c = server.connect()) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.beginData("a@example.org", "b@example.com");
+            String line = "z".repeat(998) + "\r\n";
+            for (int i = 0; i < 1000; i++) { // 1 MB, well past what the stream queues before pausing
+                c.send(line);
+            }
+            assertEquals("451 4.3.0 Local error in processing: the handler timed out", c.command("."));
+            assertEquals("250 2.0.0 OK", c.command("NOOP"));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -64,4 +64,11 @@ class SmtpModuleTest {
         assertEquals(Integer.toString(Launcher.EXIT_CONFIG), r[0]);
         assertEquals("berth: SMTP users file no-such-users-file (--smtp-users) does not exist\n", r[2]);
     }
+
+    @Test
+    void optionalTlsIsRefusedAtStartNamingTheFlagBecauseTheServerSpeaksFirst() {
+        String[] r = launch("--protocols", "smtp", "--smtp-port", "0", "--smtp-tls", "optional");
+        assertFalse(r[0].equals("0"));
+        assertEquals("berth: --smtp-tls optional cannot serve SMTP, whose server speaks first: use starttls, implicit or none\n", r[2]);
+    }
 }

@@ -80,6 +80,18 @@ class SmtpSessionHandlerTest {
     }
 
     @Test
+    void backpressureEndingWhileAHandlerRunsDoesNotTurnReadingBackOn() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\n");
+        dev.berth.core.spi.ReadPause.pause(ch, "backpressure");
+        dev.berth.core.spi.ReadPause.resume(ch, "backpressure");
+        assertFalse(ch.config().isAutoRead(), "the session still holds reading off while MAIL is with the handler");
+        assertEquals("250 mx.test\r\n250 2.1.0 Sender OK\r\n", output());
+        assertTrue(ch.config().isAutoRead());
+    }
+
+    @Test
     void anIdleSessionGets421WhenTheCommandTimeoutPasses() {
         start(SmtpConfig.builder().serverName("mx.test").commandTimeout(Duration.ofSeconds(30)).build());
         output();

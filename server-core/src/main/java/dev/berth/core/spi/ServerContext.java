@@ -1,7 +1,9 @@
 package dev.berth.core.spi;
 
+import dev.berth.core.ListenerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
@@ -20,5 +22,10 @@ public interface ServerContext {
      */
     default Optional<InetSocketAddress> listenerAddress(String listener) {
         return Optional.empty();
+    }
+
+    /** Every listener the server will bind, so a module can refuse at start a listener it cannot serve. */
+    default List<ListenerConfig> listeners() {
+        return List.of();
     }
 }

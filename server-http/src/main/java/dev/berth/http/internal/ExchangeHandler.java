@@ -2,6 +2,7 @@ package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.ReadPause;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
+    /** The {@link ReadPause} reason while as many pipelined requests as allowed await their answers. */
+    private static final String PIPELINE_FULL = "http: pipelined requests owed answers";
 
     private final HttpService service;
     private final ConnectionContext connection;
@@ -138,7 +141,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         receiving = ex;
         if (!http2 && queue.size() >= service.limits().maxPipelined()) {
             // enough answers owed: stop reading until some are written, so pipelining cannot grow the queue without bound
-            ctx.channel().config().setAutoRead(false);
+            ReadPause.pause(ctx.channel(), PIPELINE_FULL);
         }
         if (h.decoderResult().isFailure()) {
             refuse(ex, 400, "malformed request");
@@ -266,9 +269,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         while (!closing && !queue.isEmpty() && queue.peek().response != null) {
             write(queue.poll());
         }
-        if (!http2 && !closing && !ctx.channel().config().isAutoRead() && queue.size() < service.limits().maxPipelined()
-                && ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+        if (!http2 && !closing && queue.size() < service.limits().maxPipelined()) {
+            // core's backpressure holds its own reason while the channel is unwritable, so this cannot resume under it
+            ReadPause.resume(ctx.channel(), PIPELINE_FULL);
         }
         if (closing) {
             queue.forEach(Exchange::release);
@@ -295,7 +298,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         boolean head = h != null && h.method().equals(HttpMethod.HEAD);
         boolean sendfile = !http2 && !secure && ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null;
         ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, sendfile, head, keepAlive,
-                h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion());
+                h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion(), service.blockingExecutor());
         ChannelFuture done = ResponseWriter.write(ctx, r, mode);
         long bytes = head ? 0 : r.contentLength();
         String referer = h == null ? null : h.headers().get(HttpHeaderNames.REFERER);

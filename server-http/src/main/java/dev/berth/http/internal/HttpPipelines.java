@@ -48,6 +48,14 @@ public final class HttpPipelines {
         p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
         p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
+                // Netty's flood defences, pinned here so a change of defaults cannot silently drop them:
+                // rapid reset (CVE-2023-44487), CONTINUATION floods, SETTINGS/PING floods whose answers
+                // queue unread, and streams of empty DATA frames
+                .decoderEnforceMaxRstFramesPerWindow(200, 30)
+                .encoderEnforceMaxRstFramesPerWindow(200, 30)
+                .decoderEnforceMaxSmallContinuationFrames(16)
+                .encoderEnforceMaxQueuedControlFrames(10_000)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
                 // closing sends GOAWAY and waits for open streams; the server's shutdown deadline bounds the wait
                 .gracefulShutdownTimeoutMillis(TimeUnit.MINUTES.toMillis(10))
                 .build());

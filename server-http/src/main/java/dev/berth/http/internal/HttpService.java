@@ -75,7 +75,8 @@ public final class HttpService {
         };
     }
 
-    private Executor blockingExecutor() {
+    /** The server's pool for blocking work (the common pool before start, in unit tests). */
+    Executor blockingExecutor() {
         ServerContext s = server;
         return s == null ? ForkJoinPool.commonPool() : s.blockingExecutor();
     }
@@ -90,6 +91,8 @@ public final class HttpService {
         AsyncHttpHandler handler;
         if (m == null) {
             handler = fallback;
+        } else if (m.handler == null && !Syntax.isStandardMethod(r.method())) {
+            return CompletableFuture.completedFuture(HttpResponse.error(501, "method " + r.method() + " is not implemented"));
         } else if (m.handler == null) {
             String allow = String.join(", ", m.allowed);
             HttpResponse answer = r.method().equals("OPTIONS") ? HttpResponse.empty(204)

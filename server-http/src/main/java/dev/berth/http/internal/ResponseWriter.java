@@ -17,17 +17,18 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
-import io.netty.handler.stream.ChunkedStream;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Date;
+import java.util.concurrent.Executor;
 
 /**
  * Turns an {@link HttpResponse} into Netty HTTP objects on one connection or stream: a full response
  * for bytes, sendfile ({@link DefaultFileRegion}) for files on plaintext HTTP/1.1, chunked file reads
- * on TLS and HTTP/2, chunked encoding for streams; HEAD and bodiless statuses get headers only.
+ * on TLS and HTTP/2, chunked encoding for streams (read on the blocking pool); HEAD and bodiless statuses get headers only.
  */
 final class ResponseWriter {
     private static final int CHUNK = 16 * 1024;
@@ -39,8 +40,12 @@ final class ResponseWriter {
         final boolean head;
         final boolean keepAlive;
         final HttpVersion requestVersion;
+        /** Where stream bodies are read, so a slow {@link InputStream} never blocks the event loop. */
+        final Executor blocking;
 
-        Mode(boolean http2, boolean sendfile, boolean head, boolean keepAlive, HttpVersion requestVersion) {
+        Mode(boolean http2, boolean sendfile, boolean head, boolean keepAlive, HttpVersion requestVersion,
+             Executor blocking) {
+            this.blocking = blocking;
             this.http2 = http2;
             this.sendfile = sendfile;
             this.head = head;
@@ -128,12 +133,21 @@ final class ResponseWriter {
         if (mode.http2 || mode.requestVersion != HttpVersion.HTTP_1_0) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
-            return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedStream(in, CHUNK)));
+            return ctx.writeAndFlush(new HttpChunkedInput(offLoop(ctx, in, mode)));
         }
         // HTTP/1.0 has no chunked coding: the body ends when the connection closes (the caller closes it).
         ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
-        ctx.write(new ChunkedStream(in, CHUNK));
+        ctx.write(offLoop(ctx, in, mode));
         return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    private static OffLoopStream offLoop(ChannelHandlerContext ctx, InputStream in, Mode mode) {
+        return new OffLoopStream(in, CHUNK, mode.blocking, () -> {
+            ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
+            if (writer != null) {
+                writer.resumeTransfer();
+            }
+        });
     }
 
     private static ChannelFuture headersOnly(ChannelHandlerContext ctx, HttpResponseStatus status, HttpHeaders h) {

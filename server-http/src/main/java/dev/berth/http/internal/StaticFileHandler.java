@@ -45,6 +45,9 @@ public final class StaticFileHandler implements HttpHandler {
     @Override
     public HttpResponse handle(HttpRequest request) throws IOException {
         String method = request.method();
+        if (!Syntax.isStandardMethod(method)) {
+            return HttpResponse.error(501, "method " + method + " is not implemented");
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             HttpResponse r = method.equals("OPTIONS") ? HttpResponse.empty(204)
                     : HttpResponse.error(405, "Method Not Allowed");

@@ -1,5 +1,6 @@
 package dev.berth.http.internal;
 
+import dev.berth.core.spi.ReadPause;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ final class StreamingBody extends InputStream {
         buffered += bytes.length;
         if (buffered > PAUSE_ABOVE && !paused) {
             paused = true;
-            channel.config().setAutoRead(false);
+            ReadPause.pause(channel, this);
         }
         notifyAll();
     }
@@ -92,7 +93,7 @@ final class StreamingBody extends InputStream {
         buffered -= n;
         if (paused && buffered < RESUME_BELOW) {
             paused = false;
-            channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+            channel.eventLoop().execute(() -> ReadPause.resume(channel, this));
         }
         return n;
     }

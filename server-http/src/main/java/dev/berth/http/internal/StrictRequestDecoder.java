@@ -1,5 +1,6 @@
 package dev.berth.http.internal;
 
+import dev.berth.core.spi.ReadPause;
 import dev.berth.http.HttpLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -45,6 +46,9 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     private int lastLineStart;
     private int requestLineEnd = -1;
     private ScheduledFuture<?> headTimer;
+    private ScheduledFuture<?> bodyTimer;
+    /** System.nanoTime() when body bytes last arrived (or reading was last held off by the server). */
+    private long lastBodyBytes;
 
     public StrictRequestDecoder(HttpLimits limits) {
         this.limits = limits;
@@ -68,6 +72,48 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
         } catch (Refusal r) {
             fail(ctx, in, out, r.status, r.getMessage());
+        }
+        if (inBody()) {
+            lastBodyBytes = System.nanoTime();
+            startBodyTimer(ctx, limits.bodyTimeout().toNanos());
+        } else {
+            cancelBodyTimer();
+        }
+    }
+
+    private boolean inBody() {
+        return state != State.HEAD && state != State.FAILED;
+    }
+
+    private void startBodyTimer(ChannelHandlerContext ctx, long delayNanos) {
+        if (bodyTimer != null) {
+            return;
+        }
+        bodyTimer = ctx.executor().schedule(() -> {
+            bodyTimer = null;
+            if (!inBody() || !ctx.channel().isActive()) {
+                return;
+            }
+            if (ReadPause.paused(ctx.channel())) {
+                // the server is not reading (a slow handler, a full pipeline, backpressure): the client is not at fault
+                lastBodyBytes = System.nanoTime();
+            }
+            long left = limits.bodyTimeout().toNanos() - (System.nanoTime() - lastBodyBytes);
+            if (left > 0) {
+                startBodyTimer(ctx, left);
+                return;
+            }
+            state = State.FAILED;
+            ctx.fireChannelRead(new HttpDecodeFailure(408, "no request body bytes for "
+                    + limits.bodyTimeout().toMillis() + " ms"));
+            ctx.fireChannelReadComplete();
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
         }
     }
 
@@ -198,7 +244,8 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         String target = parts[1];
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
-            if (c <= 0x20 || c >= 0x7F) {
+            if (c <= 0x20 || c >= 0x7F || c == '#') {
+                // a fragment is never sent (RFC 9112 section 3.2); one in the target means a confused or hostile client
                 throw new Refusal(400, "invalid character in the request target");
             }
         }
@@ -226,6 +273,9 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         int hosts = headers.getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || hosts == 0 && version == HttpVersion.HTTP_1_1) {
             throw new Refusal(400, hosts == 0 ? "missing Host header" : "more than one Host header");
+        }
+        if (hosts == 1 && !Syntax.isHost(headers.get(HttpHeaderNames.HOST))) {
+            throw new Refusal(400, "malformed Host header");
         }
         DefaultHttpRequest request = new DefaultHttpRequest(version, HttpMethod.valueOf(method), target, headers);
         bodyRead = 0;
@@ -370,6 +420,11 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         for (String line : block.split("\r\n")) {
             addField(trailing, line);
         }
+        for (String name : trailing.names()) {
+            if (Syntax.isForbiddenTrailer(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw new Refusal(400, "field " + name + " is not allowed in a trailer section");
+            }
+        }
         out.add(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailing));
         state = State.HEAD;
         return true;
@@ -411,11 +466,13 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         cancelHeadTimer();
+        cancelBodyTimer();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelHeadTimer();
+        cancelBodyTimer();
         super.channelInactive(ctx);
     }
 }

@@ -1,8 +1,39 @@
 package dev.berth.http.internal;
 
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /** The character classes of RFC 9110 that parsing needs: tokens, optional whitespace, chunk extensions. */
 final class Syntax {
+    /** The methods RFC 9110 and RFC 5789 define; any other, unless a route names it, gets 501. */
+    private static final Set<String> STANDARD_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    /** Host = uri-host [ ":" port ], uri-host an IP-literal or a reg-name (IPv4 is a reg-name too); may be empty. */
+    private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?");
+
+    /**
+     * Fields a sender must not put in a trailer section (RFC 9110 section 6.5.1): framing, routing,
+     * request modifiers and content metadata. An intermediary that merges trailers into the header
+     * section would let them change how the message is framed, routed or authorised.
+     */
+    private static final Set<String> FORBIDDEN_TRAILERS = Set.of("content-length", "transfer-encoding", "host",
+            "trailer", "te", "expect", "range", "authorization", "proxy-authorization", "cookie", "content-type",
+            "content-encoding", "content-range", "cache-control", "max-forwards", "connection", "upgrade");
+
     private Syntax() {
+    }
+
+    static boolean isStandardMethod(String method) {
+        return STANDARD_METHODS.contains(method);
+    }
+
+    static boolean isHost(String value) {
+        return HOST.matcher(value).matches();
+    }
+
+    static boolean isForbiddenTrailer(String lowerCaseName) {
+        return FORBIDDEN_TRAILERS.contains(lowerCaseName);
     }
 
     /** tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */

@@ -35,6 +35,10 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
     private boolean removed;
     /** Discarding the rest of an over-long line. */
     private boolean skippingLine;
+    /** The last octet dropped while skipping was a CR: an LF at the start of the next read makes a CRLF. */
+    private boolean skippedCr;
+    /** The over-long line just skipped ended with CRLF. */
+    private boolean skippedLineEndedCrlf;
     /** DATA: the previous line ended with CRLF (true at the start), so a "." line may end the message. */
     private boolean atCleanLineStart;
     private LineProblem dataProblem;
@@ -106,11 +110,6 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
         } finally {
             in.release();
         }
-        if (suspended) {
-            // Something else (core's backpressure) may have turned reading back on: while the session
-            // waits, nothing more is read, so the buffer holds at most one read's worth.
-            ctx.channel().config().setAutoRead(false);
-        }
         drain();
     }
 
@@ -173,8 +172,8 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
                 if (!skippedToLineEnd(lf)) {
                     return null;
                 }
-                // The long line's end is unknown-clean; a "." right after it must not end the message.
-                atCleanLineStart = false;
+                // A "." line may end the message only if the long line really ended with CRLF.
+                atCleanLineStart = skippedLineEndedCrlf;
                 continue;
             }
             if (lf < 0) {
@@ -211,9 +210,10 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
     /** Skipping an over-long line: drops its bytes; true once its LF (at {@code lf}, or -1 if not yet read) is passed. */
     private boolean skippedToLineEnd(int lf) {
         if (lf < 0) {
-            buffer.skipBytes(buffer.readableBytes());
+            dropReadable();
             return false;
         }
+        skippedLineEndedCrlf = lf > buffer.readerIndex() ? buffer.getByte(lf - 1) == CR : skippedCr;
         buffer.readerIndex(lf + 1);
         skippingLine = false;
         return true;
@@ -225,8 +225,15 @@ public final class SmtpFramer extends ChannelInboundHandlerAdapter {
             return false;
         }
         skippingLine = true;
-        buffer.skipBytes(buffer.readableBytes());
+        dropReadable();
         return true;
+    }
+
+    private void dropReadable() {
+        if (buffer.isReadable()) {
+            skippedCr = buffer.getByte(buffer.writerIndex() - 1) == CR;
+            buffer.skipBytes(buffer.readableBytes());
+        }
     }
 
     private void spoil(LineProblem problem) {

@@ -10,6 +10,9 @@ import javax.net.ssl.SSLSession;
 
 /** The RFC 5321 4.4 {@code Received:} trace header for a message. */
 public final class TraceHeaders {
+    /** RFC 5322 3.3 date-time; a numeric zone always ("+0000", never the obsolete "GMT"). */
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
     private TraceHeaders() {
     }
 
@@ -27,7 +30,7 @@ public final class TraceHeaders {
         if (tx.recipients().size() == 1) {
             b.append("\r\n\tfor <").append(clean(tx.recipients().get(0))).append('>');
         }
-        b.append(";\r\n\t").append(DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT).format(ZonedDateTime.now()))
+        b.append(";\r\n\t").append(DATE.format(ZonedDateTime.now()))
                 .append("\r\n");
         return b.toString();
     }
