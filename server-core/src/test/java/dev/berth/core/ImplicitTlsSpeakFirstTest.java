@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.testing.TrustAll;
 import dev.berth.core.tls.TlsMode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,13 +14,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,22 +57,7 @@ class ImplicitTlsSpeakFirstTest {
         try (Server server = Server.builder().module(new Banner()).dataDirectory(dir).shutdownTimeout(Duration.ofSeconds(1))
                 .listener(ListenerConfig.tcp("banner").host("127.0.0.1").port(0).tlsMode(TlsMode.IMPLICIT).build())
                 .build().start()) {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    // the test trusts the generated self-signed certificate
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            SSLContext ctx = TrustAll.context();
             try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1",
                     server.localAddress("banner").getPort())) {
                 s.setSoTimeout(10_000);

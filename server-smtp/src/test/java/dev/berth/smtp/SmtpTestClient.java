@@ -1,5 +1,6 @@
 package dev.berth.smtp;
 
+import dev.berth.core.testing.TrustAll;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,13 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** A raw SMTP client for tests: writes exact bytes, reads whole (multi-line) replies, can switch to TLS. */
 final class SmtpTestClient implements Closeable {
@@ -127,26 +125,7 @@ final class SmtpTestClient implements Closeable {
     }
 
     static SSLContext trustAll() {
-        try {
-            SSLContext c = SSLContext.getInstance("TLS");
-            c.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return c;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TrustAll.context();
     }
 
     @Override
