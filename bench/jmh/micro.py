@@ -81,14 +81,21 @@ def fmt(x):
     return f"{x:.2f}"
 
 
+def noisy(metric):
+    """True when JMH's error is NaN or more than half the score: the figure says little."""
+    score, error = float(metric["score"]), float(metric["scoreError"])
+    return error != error or error > score / 2
+
+
 def table(results):
     """Markdown rows; a method named anchor* is the anchor of the other methods of its class with the same params."""
     anchors = {}
     for r in results:
         cls, method = short_name(r["benchmark"])
         if method.startswith("anchor"):
-            anchors[(cls, params_text(r.get("params")))] = (method, float(r["primaryMetric"]["score"]))
-    rows = ["| benchmark | params | score | ± error | unit | ops/s | vs anchor |", "|---|---|---|---|---|---|---|"]
+            anchors[(cls, params_text(r.get("params")))] = (method, r["primaryMetric"])
+    rows = ["| benchmark | params | score | ± error | unit | ops/s | alloc B/op | vs anchor |",
+            "|---|---|---|---|---|---|---|---|"]
     for r in results:
         cls, method = short_name(r["benchmark"])
         params = params_text(r.get("params"))
@@ -96,14 +103,18 @@ def table(results):
         score, error, unit = float(m["score"]), float(m["scoreError"]), m["scoreUnit"]
         err = "n/a" if error != error else fmt(error)  # JMH writes "NaN" when there were too few iterations
         ops = fmt(1e9 / score) if unit == "ns/op" and score > 0 else ""
+        alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
+        alloc = fmt(float(alloc["score"])) if alloc else ""
         if method.startswith("anchor"):
             ratio = "anchor"
         elif (cls, params) in anchors and unit == "ns/op":
-            name, anchor_score = anchors[(cls, params)]
-            ratio = f"{score / anchor_score:.2f}× {name}'s time"
+            name, anchor = anchors[(cls, params)]
+            ratio = f"{score / float(anchor['score']):.2f}× {name}'s time"
+            if noisy(m) or noisy(anchor):
+                ratio += " (noisy)"
         else:
             ratio = ""
-        rows.append(f"| {cls}.{method} | {params} | {fmt(score)} | {err} | {unit} | {ops} | {ratio} |")
+        rows.append(f"| {cls}.{method} | {params} | {fmt(score)} | {err} | {unit} | {ops} | {alloc} | {ratio} |")
     return rows
 
 
@@ -147,7 +158,9 @@ def main():
         f"- elapsed: {elapsed:.0f}s",
         f"- load average (1, 5, 15 min): {a.build_load or 'n/a'} before the build, {load_start} at start, {loadavg()} at end",
         f"- other processes used {others:.0%} of the machine's CPU during the run: "
-        + ("**the machine was shared**, so the figures are noisy; read the ratios, not the absolute numbers"
+        + ("**the machine was heavily shared**: times are unreliable, and a ratio marked (noisy) is noise too; "
+           "allocation per operation is not affected" if others >= 0.5
+           else "**the machine was shared**, so the times are noisy; read the ratios, not the absolute numbers"
            if shared else "the machine was otherwise idle"),
     ]
     if note:
@@ -155,8 +168,10 @@ def main():
     lines += [
         "",
         "Score is the average time per operation with JMH's 99.9% confidence half-width (n/a with too few",
-        "iterations). \"vs anchor\" divides a Berth benchmark's time by its anchor's time on the same input in",
-        "the same run: 2.00× means Berth takes twice as long. See bench/jmh/README.md for what each one measures.",
+        "iterations); alloc B/op is heap allocated per operation (JMH's gc profiler). \"vs anchor\" divides a",
+        "Berth benchmark's time by its anchor's time on the same input in the same run: 2.00× means Berth takes",
+        "twice as long; (noisy) marks a ratio where either error exceeds half its score.",
+        "See bench/jmh/README.md for what each benchmark measures.",
         "",
         *table(results),
         "",
