@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * handed to a {@link SmtpMessageHandler} on the blocking executor while reading is paused.
  */
 final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9]{1,18}");
+
     private static final Logger log = LoggerFactory.getLogger(SmtpSessionHandler.class);
     static final String FRAMER = "smtp.framer";
     static final String NAME = "smtp.session";
@@ -282,7 +286,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         SmtpMessageHandler h = factory.create(session);
         transaction = tx;
         handler = h;
-        callHandler(() -> h.onMailFrom(tx), r -> {
+        callHandler(HandlerMethods.of(h).onMailFrom, () -> h.onMailFrom(tx), r -> {
             if (!r.isPositive() && transaction == tx) {
                 endTransaction("sender refused");
             }
@@ -327,7 +331,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         String recipient = path.address();
         SmtpMessageHandler h = handler;
-        callHandler(() -> h.onRcptTo(tx, recipient), r -> {
+        callHandler(HandlerMethods.of(h).onRcptTo, () -> h.onRcptTo(tx, recipient), r -> {
             if (r.isPositive() && transaction == tx) {
                 tx.addRecipient(recipient);
             }
@@ -354,8 +358,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void bdat(String arg) {
-        String[] parts = arg.trim().split(" +");
-        if (parts.length < 1 || parts.length > 2 || !parts[0].matches("[0-9]{1,18}")
+        String[] parts = SPACES.split(arg.trim());
+        if (parts.length < 1 || parts.length > 2 || !CHUNK_SIZE.matcher(parts[0]).matches()
                 || (parts.length == 2 && !parts[1].equalsIgnoreCase("LAST"))) {
             error(SmtpReply.of(501, "5.5.4", "Syntax: BDAT octets [LAST]"));
             return;
@@ -430,7 +434,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(refusal.get());
             return;
         }
-        String[] parts = arg.trim().split(" +");
+        String[] parts = SPACES.split(arg.trim());
         SaslExchange exchange = SaslExchange.start(parts[0]);
         if (parts.length > 2 || exchange == null) {
             error(SmtpReply.of(504, "5.5.4", "Unrecognized authentication type"));
@@ -457,7 +461,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
-        callHandler(AuthCommand.verify(config.authenticator().orElseThrow(), credentials), r -> {
+        callHandler(true, AuthCommand.verify(config.authenticator().orElseThrow(), credentials), r -> {
             if (r.isPositive()) {
                 session.authenticated(credentials.user());
                 reply(r);
@@ -549,8 +553,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     // ---- plumbing ---------------------------------------------------------------------------------
 
-    /** Runs {@code work} on the blocking executor with reading paused, then {@code then} on the event loop. */
-    private void callHandler(Supplier<SmtpReply> work, Consumer<SmtpReply> then) {
+    /**
+     * Runs {@code work} on the blocking executor with reading paused, then {@code then} on the event loop;
+     * when the handler keeps the method's default ({@code offLoop} false), runs both at once instead.
+     */
+    private void callHandler(boolean offLoop, Supplier<SmtpReply> work, Consumer<SmtpReply> then) {
+        if (!offLoop) {
+            then.accept(work.get());
+            return;
+        }
         CompletableFuture<SmtpReply> result = new CompletableFuture<>();
         serial.execute(() -> {
             SmtpReply r;
@@ -635,7 +646,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             intake.abort(why);
             intake = null;
         }
-        if (handler != null) {
+        if (handler != null && HandlerMethods.of(handler).onDone) {
             SmtpMessageHandler h = handler;
             serial.execute(() -> {
                 try {
