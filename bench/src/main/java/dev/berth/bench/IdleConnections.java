@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Opens {@code --connections} TCP connections (TLS with {@code --tls}) to an echo server, has each
- * echo one byte (so the server has accepted and set it up, and the handshake is done), prints {@code open N}, then holds them idle until
- * {@code --hold} seconds pass or standard input closes.
+ * echo one byte (so the server has accepted and set it up, and the handshake is done), prints
+ * {@code open N}, then holds them idle until {@code --hold} seconds pass or the process is stopped.
  */
 public final class IdleConnections {
     private IdleConnections() {
@@ -69,19 +69,13 @@ public final class IdleConnections {
         }
         System.out.println("open " + n);
         System.out.flush();
-        // Hold until told to stop (stdin closes) or the hold time ends, whichever is first.
-        Thread waiter = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // keep reading until EOF
-                }
-            } catch (java.io.IOException ignored) {
-                // treat as EOF
-            }
-        });
-        waiter.setDaemon(true);
-        waiter.start();
-        waiter.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        // Hold until the hold time ends or the process is stopped. Not until standard input closes:
+        // started in the background, its standard input is /dev/null, which would end the hold at
+        // once and measure closing connections instead of idle ones.
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
         System.exit(0);
     }
 
