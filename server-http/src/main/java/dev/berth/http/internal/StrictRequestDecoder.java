@@ -32,8 +32,10 @@ import java.util.concurrent.TimeUnit;
  * slices, then a {@link LastHttpContent} (also for requests without a body).
  */
 public final class StrictRequestDecoder extends ByteToMessageDecoder {
-    /** Compiled once: {@code String.split("\r\n")} would compile this pattern for every request. */
-    private static final java.util.regex.Pattern CRLF = java.util.regex.Pattern.compile("\r\n");
+    /** Field values are checked here, byte by byte, so the headers object need not check them again. */
+    private static final DefaultHttpHeadersFactory FIELDS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
+            .withValidation(false);
     private static final int MAX_CHUNK_LINE = 1024;
     private static final int MAX_HEADER_FIELDS = 128;
 
@@ -172,9 +174,10 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
         }
-        startHeadTimer(ctx);
         int end = scanHeaderBlock(in, true);
         if (end < 0) {
+            // only a head that does not arrive whole in one read needs a timer: the common case schedules nothing
+            startHeadTimer(ctx);
             return false;
         }
         cancelHeadTimer();
@@ -234,16 +237,18 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
     }
 
     private void parseRequest(String head, List<Object> out) throws Refusal {
-        String[] lines = CRLF.split(head);
-        String[] parts = lines[0].split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        // the head ends in CRLF CRLF and has no empty line before that (the scan stopped at the first)
+        int lineEnd = head.indexOf("\r\n");
+        int sp1 = head.indexOf(' ');
+        int sp2 = sp1 < 0 || sp1 > lineEnd ? -1 : head.indexOf(' ', sp1 + 1);
+        if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd || sp2 == sp1 + 1 || head.lastIndexOf(' ', lineEnd) != sp2) {
             throw new Refusal(400, "malformed request line");
         }
-        String method = parts[0];
+        String method = head.substring(0, sp1);
         if (!Syntax.isToken(method)) {
             throw new Refusal(400, "malformed method");
         }
-        String target = parts[1];
+        String target = head.substring(sp1 + 1, sp2);
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c <= 0x20 || c >= 0x7F || c == '#') {
@@ -252,12 +257,12 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
         }
         HttpVersion version;
-        if (parts[2].equals("HTTP/1.1")) {
+        if (head.startsWith("HTTP/1.1", sp2 + 1) && sp2 + 9 == lineEnd) {
             version = HttpVersion.HTTP_1_1;
-        } else if (parts[2].equals("HTTP/1.0")) {
+        } else if (head.startsWith("HTTP/1.0", sp2 + 1) && sp2 + 9 == lineEnd) {
             version = HttpVersion.HTTP_1_0;
-        } else if (parts[2].matches("HTTP/[0-9]\\.[0-9]")) {
-            throw new Refusal(505, "HTTP version " + parts[2].substring(5) + " is not supported");
+        } else if (head.substring(sp2 + 1, lineEnd).matches("HTTP/[0-9]\\.[0-9]")) {
+            throw new Refusal(505, "HTTP version " + head.substring(sp2 + 6, lineEnd) + " is not supported");
         } else {
             throw new Refusal(400, "malformed HTTP version");
         }
@@ -265,35 +270,50 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
                 || target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8))) {
             throw new Refusal(400, "request target must be a path, an absolute URI, or * for OPTIONS");
         }
-        if (lines.length - 1 > MAX_HEADER_FIELDS) {
+        if (countLines(head, lineEnd + 2) > MAX_HEADER_FIELDS) {
             throw new Refusal(431, "more than " + MAX_HEADER_FIELDS + " header fields");
         }
-        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
-        for (int i = 1; i < lines.length; i++) {
-            addField(headers, lines[i]);
+        HttpHeaders headers = FIELDS.newHeaders();
+        int hosts = 0;
+        int lengths = 0;
+        int codings = 0;
+        String host = null;
+        String length = null;
+        for (int start = lineEnd + 2; start < head.length() - 2; ) {
+            int end = head.indexOf("\r\n", start);
+            String name = addField(headers, head, start, end);
+            // counted as they are added, so that the checks below need no list of each field's values
+            if (name.length() == 4 && name.equalsIgnoreCase("host")) {
+                hosts++;
+                host = headers.get(HttpHeaderNames.HOST);
+            } else if (name.length() == 14 && name.equalsIgnoreCase("content-length")) {
+                lengths++;
+                length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+            } else if (name.length() == 17 && name.equalsIgnoreCase("transfer-encoding")) {
+                codings++;
+            }
+            start = end + 2;
         }
-        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || hosts == 0 && version == HttpVersion.HTTP_1_1) {
             throw new Refusal(400, hosts == 0 ? "missing Host header" : "more than one Host header");
         }
-        if (hosts == 1 && !Syntax.isHost(headers.get(HttpHeaderNames.HOST))) {
+        if (hosts == 1 && !Syntax.isHost(host)) {
             throw new Refusal(400, "malformed Host header");
         }
         DefaultHttpRequest request = new DefaultHttpRequest(version, HttpMethod.valueOf(method), target, headers);
         bodyRead = 0;
-        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        List<String> cl = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
-        if (!te.isEmpty()) {
-            if (!cl.isEmpty()) {
+        if (codings > 0) {
+            if (lengths > 0) {
                 throw new Refusal(400, "both Content-Length and Transfer-Encoding");
             }
             if (version == HttpVersion.HTTP_1_0) {
                 throw new Refusal(400, "Transfer-Encoding in an HTTP/1.0 request");
             }
-            String[] codings = String.join(",", te).split(",", -1);
-            for (int i = 0; i < codings.length; i++) {
-                String c = codings[i].trim().toLowerCase(Locale.ROOT);
-                boolean last = i == codings.length - 1;
+            List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+            String[] each = String.join(",", te).split(",", -1);
+            for (int i = 0; i < each.length; i++) {
+                String c = each[i].trim().toLowerCase(Locale.ROOT);
+                boolean last = i == each.length - 1;
                 if (c.equals("chunked") != last) {
                     throw new Refusal(400, last ? "Transfer-Encoding does not end in chunked" : "chunked applied twice");
                 }
@@ -303,23 +323,22 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
             out.add(request);
             state = State.CHUNK_SIZE;
-        } else if (!cl.isEmpty()) {
-            if (cl.size() > 1) {
+        } else if (lengths > 0) {
+            if (lengths > 1) {
                 throw new Refusal(400, "more than one Content-Length");
             }
-            String v = cl.get(0);
-            if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (length.isEmpty() || length.length() > 18 || !isDigits(length)) {
                 throw new Refusal(400, "invalid Content-Length");
             }
-            long length = Long.parseLong(v);
-            if (length > limits.maxBodySize()) {
-                throw new Refusal(413, "body of " + length + " bytes is over the limit of " + limits.maxBodySize());
+            long declared = Long.parseLong(length);
+            if (declared > limits.maxBodySize()) {
+                throw new Refusal(413, "body of " + declared + " bytes is over the limit of " + limits.maxBodySize());
             }
             out.add(request);
-            if (length == 0) {
+            if (declared == 0) {
                 out.add(LastHttpContent.EMPTY_LAST_CONTENT);
             } else {
-                remaining = length;
+                remaining = declared;
                 state = State.FIXED_BODY;
             }
         } else {
@@ -328,26 +347,55 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private static void addField(HttpHeaders headers, String line) throws Refusal {
-        if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+    /** The number of CRLF-ended lines in {@code block} from {@code from}, the empty last one not counted. */
+    private static int countLines(String block, int from) {
+        int n = 0;
+        for (int i = block.indexOf('\n', from); i >= 0; i = block.indexOf('\n', i + 1)) {
+            n++;
+        }
+        return n - 1;
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks and adds the field on {@code block}'s line from {@code start} to {@code end} (its CR); returns its name. */
+    private static String addField(HttpHeaders headers, String block, int start, int end) throws Refusal {
+        char first = block.charAt(start);
+        if (first == ' ' || first == '\t') {
             throw new Refusal(400, "obsolete line folding in the header section");
         }
-        int colon = line.indexOf(':');
-        if (colon < 1) {
+        int colon = block.indexOf(':', start);
+        if (colon <= start || colon > end) {
             throw new Refusal(400, "header line without a field name");
         }
-        String name = line.substring(0, colon);
+        String name = block.substring(start, colon);
         if (!Syntax.isToken(name)) {
             throw new Refusal(400, "invalid header field name");
         }
-        String value = Syntax.trimOws(line.substring(colon + 1));
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        int from = colon + 1;
+        int to = end;
+        while (from < to && (block.charAt(from) == ' ' || block.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (block.charAt(to - 1) == ' ' || block.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            char c = block.charAt(i);
             if (c != '\t' && (c < 0x20 || c == 0x7F)) {
                 throw new Refusal(400, "control character in header field " + name);
             }
         }
-        headers.add(name, value);
+        headers.add(name, block.substring(from, to));
+        return name;
     }
 
     private boolean chunkSize(ByteBuf in) throws Refusal {
@@ -418,9 +466,11 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         in.skipBytes(end);
         scanned = 0;
         requestLineEnd = -1;
-        HttpHeaders trailing = DefaultHttpHeadersFactory.trailersFactory().withValidation(false).newHeaders();
-        for (String line : CRLF.split(block)) {
-            addField(trailing, line);
+        HttpHeaders trailing = TRAILERS.newHeaders();
+        for (int start = 0; start < block.length() - 2; ) {
+            int lineEnd = block.indexOf("\r\n", start);
+            addField(trailing, block, start, lineEnd);
+            start = lineEnd + 2;
         }
         for (String name : trailing.names()) {
             if (Syntax.isForbiddenTrailer(name.toLowerCase(java.util.Locale.ROOT))) {

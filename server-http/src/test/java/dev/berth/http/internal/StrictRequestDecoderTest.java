@@ -47,6 +47,17 @@ class StrictRequestDecoderTest {
     }
 
     @Test
+    void aHeadArrivingWholeLeavesNoTimerBehindButAPartialOneArmsTheHeaderTimeout() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+        assertInstanceOf(HttpRequest.class, ch.readInbound());
+        assertEquals(-1, ch.runScheduledPendingTasks(), "no timer scheduled for a head that came in one read");
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHo", StandardCharsets.ISO_8859_1));
+        assertTrue(ch.runScheduledPendingTasks() > 0, "a partial head is timed");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void aRequestArrivingOneByteAtATimeIsDecodedWhole() {
         EmbeddedChannel ch = channel();
         List<Object> out = feedByteByByte(ch, "POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-A:  spaced value \r\nContent-Length: 3\r\n\r\nabc");
