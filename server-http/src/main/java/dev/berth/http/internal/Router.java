@@ -76,7 +76,8 @@ public final class Router {
      * Returns null when no route's pattern matches the path at all.
      */
     public Match resolve(String method, List<String> path) {
-        Set<String> allowed = new TreeSet<>();
+        // allocated only when a path matches under another method: the common hit allocates nothing but the Match
+        Set<String> allowed = null;
         Match headFallback = null;
         for (Route r : routes) {
             Map<String, String> params = match(r.segments, path);
@@ -89,12 +90,15 @@ public final class Router {
             if (method.equals("HEAD") && r.method.equals("GET") && headFallback == null) {
                 headFallback = new Match(r.handler, params, Set.of(), r.streaming);
             }
+            if (allowed == null) {
+                allowed = new TreeSet<>();
+            }
             allowed.add(r.method);
         }
         if (headFallback != null) {
             return headFallback;
         }
-        if (allowed.isEmpty()) {
+        if (allowed == null) {
             return null;
         }
         if (allowed.contains("GET")) {
