@@ -4,6 +4,7 @@ import dev.berth.http.internal.MediaTypes;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,10 @@ public final class HttpResponse {
     public enum BodyKind { BYTES, STREAM, FILE }
 
     private static final byte[] NONE = new byte[0];
+    /** Content types as ASCII bytes: cheaper to check when set and to encode than strings. */
+    private static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
+    private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
+    private static final AsciiString JSON = AsciiString.cached("application/json");
 
     private int status;
     private final HttpHeaders headers = new DefaultHttpHeaders();
@@ -46,23 +51,29 @@ public final class HttpResponse {
 
     /** 200 with a UTF-8 {@code text/plain} body. */
     public static HttpResponse text(String body) {
-        return bytes(body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), TEXT);
     }
 
     /** 200 with a UTF-8 {@code text/html} body. */
     public static HttpResponse html(String body) {
-        return bytes(body.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HTML);
     }
 
     /** 200 with a UTF-8 {@code application/json} body the caller has already serialised. */
     public static HttpResponse json(String body) {
-        return bytes(body.getBytes(StandardCharsets.UTF_8), "application/json");
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), JSON);
     }
 
     /** 200 with these bytes as the body. */
     public static HttpResponse bytes(byte[] body, String contentType) {
-        HttpResponse r = new HttpResponse(200, BodyKind.BYTES, body.clone(), null, null, 0, body.length);
-        return r.header(HttpHeaderNames.CONTENT_TYPE.toString(), contentType);
+        return ownBytes(body.clone(), contentType);
+    }
+
+    /** A response with a body array nobody else holds, so it needs no copy. */
+    private static HttpResponse ownBytes(byte[] body, CharSequence contentType) {
+        HttpResponse r = new HttpResponse(200, BodyKind.BYTES, body, null, null, 0, body.length);
+        r.headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return r;
     }
 
     /**

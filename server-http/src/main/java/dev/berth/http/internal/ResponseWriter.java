@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executor;
  */
 final class ResponseWriter {
     private static final int CHUNK = 16 * 1024;
+    private static final AsciiString[] LENGTHS = new AsciiString[4096];
     /** For copies of headers that were validated when set: checking them again per response is wasted work. */
     private static final DefaultHttpHeadersFactory COPY = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
@@ -92,7 +94,7 @@ final class ResponseWriter {
                 return writeStream(ctx, r, status, h, mode, bodiless);
             default:
                 if (!bodiless) {
-                    h.set(HttpHeaderNames.CONTENT_LENGTH, r.bodyBytes().length);
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength(r.bodyBytes().length));
                 }
                 return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                         mode.head || bodiless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.bodyBytes()),
@@ -154,6 +156,19 @@ final class ResponseWriter {
                 writer.resumeTransfer();
             }
         });
+    }
+
+    /** The Content-Length value as ASCII, the small ones made once and shared (AsciiString is immutable). */
+    private static AsciiString contentLength(int length) {
+        if (length >= LENGTHS.length) {
+            return AsciiString.of(Integer.toString(length));
+        }
+        AsciiString v = LENGTHS[length];
+        if (v == null) {
+            v = AsciiString.of(Integer.toString(length));
+            LENGTHS[length] = v; // a race only makes an equal copy
+        }
+        return v;
     }
 
     /** Writes a response's last part, and flushes unless the read batch's end will. */

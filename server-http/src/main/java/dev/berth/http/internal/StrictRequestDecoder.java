@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -197,43 +198,64 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         int base = in.readerIndex();
         int readable = in.readableBytes();
         int lineStart = scanned == 0 ? 0 : lastLineStart;
-        for (int i = scanned; i < readable; i++) {
-            byte b = in.getByte(base + i);
-            if (b == '\r') {
-                if (i + 1 >= readable) {
-                    scanned = i;
+        int i = scanned;
+        while (i < readable) {
+            // jump to the next CR or LF, looking no further than the size limit allows
+            boolean inRequestLine = withRequestLine && requestLineEnd < 0;
+            long last = inRequestLine ? limits.maxRequestLine() : (long) Math.max(requestLineEnd, 0) + limits.maxHeaderSize();
+            int end = (int) Math.min(readable, last + 1);
+            int found = in.forEachByte(base + i, end - i, ByteProcessor.FIND_CRLF);
+            int at = found < 0 ? end : found - base;
+            if (at > i) {
+                checkSize(at - 1, withRequestLine);
+            }
+            if (found < 0) {
+                if (end < readable) {
+                    checkSize(end, withRequestLine); // the limit cut the search short: always a refusal
+                }
+                break;
+            }
+            if (in.getByte(base + at) == '\r') {
+                if (at + 1 >= readable) {
+                    scanned = at;
                     lastLineStart = lineStart;
                     return -1;
                 }
-                if (in.getByte(base + i + 1) != '\n') {
+                if (in.getByte(base + at + 1) != '\n') {
                     throw new Refusal(400, "bare CR in the header section");
                 }
-            } else if (b == '\n') {
-                if (i == 0 || in.getByte(base + i - 1) != '\r') {
+            } else {
+                if (at == 0 || in.getByte(base + at - 1) != '\r') {
                     throw new Refusal(400, "bare LF in the header section");
                 }
-                boolean empty = i - 1 == lineStart;
+                boolean empty = at - 1 == lineStart;
                 if (withRequestLine && requestLineEnd < 0) {
                     if (empty) {
                         throw new Refusal(400, "empty request line");
                     }
-                    requestLineEnd = i + 1;
+                    requestLineEnd = at + 1;
                 } else if (empty) {
-                    return i + 1;
+                    return at + 1;
                 }
-                lineStart = i + 1;
+                lineStart = at + 1;
             }
-            if (withRequestLine && requestLineEnd < 0) {
-                if (i >= limits.maxRequestLine()) {
-                    throw new Refusal(414, "request line longer than " + limits.maxRequestLine() + " bytes");
-                }
-            } else if (i - Math.max(requestLineEnd, 0) >= limits.maxHeaderSize()) {
-                throw new Refusal(431, "header section larger than " + limits.maxHeaderSize() + " bytes");
-            }
+            checkSize(at, withRequestLine);
+            i = at + 1;
         }
         scanned = readable;
         lastLineStart = lineStart;
         return -1;
+    }
+
+    /** Refuses once the byte at {@code i} (from the head's start) lies beyond the request line's or header section's limit. */
+    private void checkSize(int i, boolean withRequestLine) throws Refusal {
+        if (withRequestLine && requestLineEnd < 0) {
+            if (i >= limits.maxRequestLine()) {
+                throw new Refusal(414, "request line longer than " + limits.maxRequestLine() + " bytes");
+            }
+        } else if (i - Math.max(requestLineEnd, 0) >= limits.maxHeaderSize()) {
+            throw new Refusal(431, "header section larger than " + limits.maxHeaderSize() + " bytes");
+        }
     }
 
     private void parseRequest(String head, List<Object> out) throws Refusal {

@@ -8,6 +8,15 @@ final class Syntax {
     private static final Set<String> STANDARD_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
+    /** tchar by character code, looked up once per character of every method and field name. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TCHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+    }
+
     /** The characters of a reg-name in a Host header, besides letters and digits. */
     private static final String REG_NAME_OTHERS = "._~!$&'()*+,;=%-";
 
@@ -80,10 +89,7 @@ final class Syntax {
 
     /** tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
     static boolean isTokenChar(char c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-            return true;
-        }
-        return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        return c < 128 && TCHAR[c];
     }
 
     static boolean isToken(String s) {

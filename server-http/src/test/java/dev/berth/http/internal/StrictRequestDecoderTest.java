@@ -57,6 +57,38 @@ class StrictRequestDecoderTest {
         ch.finishAndReleaseAll();
     }
 
+    /** The first message decoded from the input, fed whole or one byte at a time. */
+    private static Object decodeWith(HttpLimits limits, String input, boolean byteByByte) {
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(limits));
+        List<Object> out = byteByByte ? feedByteByByte(ch, input) : new ArrayList<>();
+        if (!byteByByte) {
+            ch.writeInbound(Unpooled.copiedBuffer(input, StandardCharsets.ISO_8859_1));
+            out.add(ch.readInbound());
+        }
+        Object first = out.get(0);
+        ch.finishAndReleaseAll();
+        return first;
+    }
+
+    @Test
+    void theSizeLimitsCutAtTheSameByteWhetherTheHeadArrivesWholeOrByteByByte() {
+        HttpLimits limits = HttpLimits.DEFAULTS.withMaxRequestLine(64).withMaxHeaderSize(128);
+        String line = "GET /" + "a".repeat(49) + " HTTP/1.1"; // 63 bytes before the CRLF
+        String field = "X: " + "b".repeat(113) + "\r\n"; // after Host (9 bytes), the final CR is byte 127
+        for (boolean byteByByte : new boolean[] {false, true}) {
+            assertInstanceOf(HttpRequest.class, decodeWith(limits, line + "\r\nHost: x\r\n\r\n", byteByByte));
+            assertEquals(414, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET /a" + line.substring(5) + "\r\nHost: x\r\n\r\n", byteByByte)).status());
+            assertEquals(414, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET /" + "a".repeat(500), byteByByte)).status());
+            assertInstanceOf(HttpRequest.class, decodeWith(limits, "GET / HTTP/1.1\r\nHost: x\r\n" + field + "\r\n", byteByByte));
+            assertEquals(431, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET / HTTP/1.1\r\nHost: x\r\nX: b" + field.substring(3) + "\r\n", byteByByte)).status());
+            assertEquals(431, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET / HTTP/1.1\r\nHost: x\r\nX: " + "b".repeat(1000), byteByByte)).status());
+        }
+    }
+
     @Test
     void aRequestArrivingOneByteAtATimeIsDecodedWhole() {
         EmbeddedChannel ch = channel();
