@@ -13,16 +13,40 @@ import org.slf4j.LoggerFactory;
 final class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
 
+    /**
+     * Content held back before {@code onData} starts: a message this small reaches the handler whole,
+     * so it reads without waiting on the event loop; a larger one streams from here on.
+     */
+    static final int START_THRESHOLD = 64 * 1024;
+
     private final MessageStream stream;
     private final CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+    private final MailTransaction tx;
+    private final SmtpMessageHandler handler;
+    private final Executor serial;
     private final long maxSize;
     private long size;
     private boolean tooBig;
+    private boolean started;
 
-    /** Starts {@code onData} on {@code serial} at once; {@code onRoom} runs on the reader's thread when a full queue has drained. */
+    /**
+     * Starts {@code onData} on {@code serial} once {@link #START_THRESHOLD} octets have arrived or the
+     * content ends, whichever comes first; {@code onRoom} runs on the reader's thread when a full
+     * queue has drained.
+     */
     MessageIntake(MailTransaction tx, SmtpMessageHandler handler, Executor serial, long maxSize, Runnable onRoom) {
+        this.tx = tx;
+        this.handler = handler;
+        this.serial = serial;
         this.maxSize = maxSize;
         this.stream = new MessageStream(onRoom);
+    }
+
+    private void start() {
+        if (started) {
+            return;
+        }
+        started = true;
         serial.execute(() -> {
             SmtpReply r;
             try {
@@ -49,9 +73,14 @@ final class MessageIntake {
         if (size > maxSize) {
             tooBig = true;
             stream.abort("larger than " + maxSize + " octets");
+            start();
             return true;
         }
-        return stream.offer(bytes);
+        boolean room = stream.offer(bytes);
+        if (size >= START_THRESHOLD) {
+            start();
+        }
+        return room;
     }
 
     /** Octets received so far. */
@@ -67,12 +96,14 @@ final class MessageIntake {
     /** The content is complete; completes with the handler's reply. */
     CompletableFuture<SmtpReply> complete() {
         stream.finish();
+        start();
         return reply;
     }
 
     /** The content is refused or abandoned: the handler's next read fails and nothing may be kept. */
     CompletableFuture<SmtpReply> abort(String why) {
         stream.abort(why);
+        start();
         return reply;
     }
 }

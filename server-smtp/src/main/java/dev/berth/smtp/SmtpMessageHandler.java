@@ -9,13 +9,15 @@ import java.io.InputStream;
  * <ol>
  *   <li>{@link #onMailFrom} once;</li>
  *   <li>{@link #onRcptTo} once per RCPT command;</li>
- *   <li>{@link #onData} at most once, when DATA (or the first BDAT) arrives with at least one recipient
- *       accepted;</li>
+ *   <li>{@link #onData} at most once, after DATA (or the first BDAT) with at least one recipient
+ *       accepted, once the first 64 KiB of content or the whole message (if smaller) has arrived;</li>
  *   <li>{@link #onDone} exactly once, whatever happened: message stored or refused, RSET, a new
  *       EHLO, STARTTLS, QUIT or a dropped connection.</li>
  * </ol>
  * A returned reply with a 2xx code accepts; a 4xx or 5xx reply refuses with that reply as given. An
  * exception becomes {@code 451 4.3.0}. While a method runs the server reads nothing from the client.
+ * A method left at its default is not scheduled at all: a handler that only implements
+ * {@link #onData} costs one trip to the blocking executor per message.
  */
 public interface SmtpMessageHandler {
 

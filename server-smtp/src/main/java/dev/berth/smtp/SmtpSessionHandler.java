@@ -282,7 +282,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         SmtpMessageHandler h = factory.create(session);
         transaction = tx;
         handler = h;
-        callHandler(() -> h.onMailFrom(tx), r -> {
+        callHandler(HandlerMethods.of(h).onMailFrom, () -> h.onMailFrom(tx), r -> {
             if (!r.isPositive() && transaction == tx) {
                 endTransaction("sender refused");
             }
@@ -327,7 +327,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         String recipient = path.address();
         SmtpMessageHandler h = handler;
-        callHandler(() -> h.onRcptTo(tx, recipient), r -> {
+        callHandler(HandlerMethods.of(h).onRcptTo, () -> h.onRcptTo(tx, recipient), r -> {
             if (r.isPositive() && transaction == tx) {
                 tx.addRecipient(recipient);
             }
@@ -457,7 +457,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
-        callHandler(AuthCommand.verify(config.authenticator().orElseThrow(), credentials), r -> {
+        callHandler(true, AuthCommand.verify(config.authenticator().orElseThrow(), credentials), r -> {
             if (r.isPositive()) {
                 session.authenticated(credentials.user());
                 reply(r);
@@ -549,8 +549,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     // ---- plumbing ---------------------------------------------------------------------------------
 
-    /** Runs {@code work} on the blocking executor with reading paused, then {@code then} on the event loop. */
-    private void callHandler(Supplier<SmtpReply> work, Consumer<SmtpReply> then) {
+    /**
+     * Runs {@code work} on the blocking executor with reading paused, then {@code then} on the event loop;
+     * when the handler keeps the method's default ({@code offLoop} false), runs both at once instead.
+     */
+    private void callHandler(boolean offLoop, Supplier<SmtpReply> work, Consumer<SmtpReply> then) {
+        if (!offLoop) {
+            then.accept(work.get());
+            return;
+        }
         CompletableFuture<SmtpReply> result = new CompletableFuture<>();
         serial.execute(() -> {
             SmtpReply r;
@@ -635,7 +642,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             intake.abort(why);
             intake = null;
         }
-        if (handler != null) {
+        if (handler != null && HandlerMethods.of(handler).onDone) {
             SmtpMessageHandler h = handler;
             serial.execute(() -> {
                 try {

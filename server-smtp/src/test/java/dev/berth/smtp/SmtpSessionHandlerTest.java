@@ -27,11 +27,38 @@ import org.junit.jupiter.api.Test;
 class SmtpSessionHandlerTest {
     private final EmbeddedChannel ch = new EmbeddedChannel(false, false);
 
+    /** Implements every method, so that each is a trip to the blocking executor. */
+    private static final class EveryMethod implements SmtpMessageHandler {
+        @Override
+        public SmtpReply onMailFrom(MailTransaction transaction) {
+            return SmtpReply.SENDER_OK;
+        }
+
+        @Override
+        public SmtpReply onRcptTo(MailTransaction transaction, String recipient) {
+            return SmtpReply.RECIPIENT_OK;
+        }
+
+        @Override
+        public SmtpReply onData(MailTransaction transaction, java.io.InputStream content) throws java.io.IOException {
+            content.transferTo(java.io.OutputStream.nullOutputStream());
+            return SmtpReply.MESSAGE_ACCEPTED;
+        }
+
+        @Override
+        public void onDone() {
+        }
+    }
+
     private void start(SmtpConfig config) {
+        start(config, session -> new EveryMethod());
+    }
+
+    private void start(SmtpConfig config, SmtpMessageHandlerFactory factory) {
         FakeConnection connection = new FakeConnection(ch, pool);
         ch.pipeline().addLast(SmtpSessionHandler.FRAMER, SmtpSessionHandler.newFramer(config));
         ch.pipeline().addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config,
-                session -> (tx, content) -> SmtpReply.MESSAGE_ACCEPTED, connection,
+                factory, connection,
                 (dev.berth.smtp.internal.SmtpFramer) ch.pipeline().get(SmtpSessionHandler.FRAMER), pool));
         try {
             ch.register();
@@ -125,6 +152,59 @@ class SmtpSessionHandlerTest {
         assertEquals("500 5.5.1 Command unrecognized\r\n500 5.5.1 Command unrecognized\r\n"
                 + "421 4.7.0 Too many errors, closing connection\r\n", output());
         assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aHandlerThatOnlyImplementsOnDataCostsOneTripToTheBlockingExecutorPerMessage() {
+        start(SmtpConfig.builder().serverName("mx.test").build(), session -> (tx, content) -> {
+            content.transferTo(java.io.OutputStream.nullOutputStream());
+            return SmtpReply.MESSAGE_ACCEPTED;
+        });
+        output();
+        send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\n");
+        assertTrue(blockingTasks.isEmpty(), "the default onMailFrom and onRcptTo are answered on the event loop");
+        assertTrue(ch.config().isAutoRead());
+        assertEquals("250 mx.test\r\n250 2.1.0 Sender OK\r\n250 2.1.5 Recipient OK\r\n", output());
+        send("DATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nQUIT\r\n");
+        assertEquals(1, blockingTasks.size(), "onData only; no onDone call for a handler that keeps the default");
+        assertEquals("354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Message accepted\r\n221 2.0.0 Bye\r\n",
+                output());
+    }
+
+    @Test
+    void aHandlerThatImplementsEveryMethodIsCalledOffTheEventLoopForEach() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\n");
+        assertEquals(1, blockingTasks.size(), "onMailFrom");
+        assertEquals("250 mx.test\r\n250 2.1.0 Sender OK\r\n", output());
+        send("RCPT TO:<b@example.com>\r\n");
+        assertEquals(1, blockingTasks.size(), "onRcptTo");
+        output();
+        send("DATA\r\nbody\r\n.\r\n");
+        assertEquals(1, blockingTasks.size(), "onData");
+        blockingTasks.poll().run();
+        ch.runPendingTasks();
+        assertEquals(1, blockingTasks.size(), "onDone, after the message");
+        assertTrue(output().endsWith("250 2.0.0 Message accepted\r\n"));
+    }
+
+    @Test
+    void onDataStartsWithTheFirst64KiBOfALargeMessageBeforeTheContentEnds() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\n");
+        output();
+        send("RCPT TO:<b@example.com>\r\n");
+        output();
+        send("DATA\r\n");
+        String line = "x".repeat(98) + "\r\n";
+        send(line.repeat(100));
+        assertTrue(blockingTasks.isEmpty(), "10,000 octets are held back until there is more or the end");
+        send(line.repeat(600));
+        assertEquals(1, blockingTasks.size(), "70,000 octets: onData starts while the client is still sending");
+        send(".\r\n");
+        assertTrue(output().endsWith("250 2.0.0 Message accepted\r\n"));
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.berth.bench.app;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
 import dev.berth.core.tls.TlsConfig;
@@ -9,10 +7,8 @@ import dev.berth.core.tls.TlsMode;
 import dev.berth.http.HttpModule;
 import dev.berth.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 
 /**
  * Berth's side of the HTTP benchmarks: an application with one route, {@code GET /} answering the
@@ -28,13 +24,7 @@ public final class BerthHello {
     }
 
     public static void main(String[] argv) throws InterruptedException {
-        Map<String, String> a = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
-        // As the launcher's --log-level warn: the access log (INFO) is off, like the anchors'.
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.WARN);
+        Map<String, String> a = AppArgs.parse(argv);
         String host = a.getOrDefault("host", "127.0.0.1");
         TlsConfig tls = TlsConfig.builder()
                 .certificateChain(Path.of(a.get("cert")))

@@ -75,13 +75,18 @@ public final class MessageStream extends InputStream {
         return n < 0 ? -1 : one[0] & 0xff;
     }
 
+    /**
+     * Reads what is queued, up to {@code len} octets and across as many pieces as are there (pieces are
+     * often single lines, and a reader that writes what each read returns should not pay a system call
+     * per line); blocks only while nothing at all is queued.
+     */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }
         boolean signal = false;
-        int n;
+        int n = 0;
         synchronized (this) {
             while (true) {
                 if (abortReason != null) {
@@ -105,9 +110,20 @@ public final class MessageStream extends InputStream {
                     throw new IOException("interrupted while waiting for message content", e);
                 }
             }
-            n = Math.min(len, current.length - position);
-            System.arraycopy(current, position, b, off, n);
-            position += n;
+            while (n < len) {
+                if (position == current.length) {
+                    byte[] next = pieces.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    current = next;
+                    position = 0;
+                }
+                int k = Math.min(len - n, current.length - position);
+                System.arraycopy(current, position, b, off + n, k);
+                position += k;
+                n += k;
+            }
             queued -= n;
             if (producerWaiting && queued < LOW_MARK) {
                 producerWaiting = false;
