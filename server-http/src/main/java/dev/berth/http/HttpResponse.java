@@ -1,7 +1,7 @@
 package dev.berth.http;
 
+import dev.berth.http.internal.HeaderMaps;
 import dev.berth.http.internal.MediaTypes;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -26,7 +26,7 @@ public final class HttpResponse {
     private static final AsciiString JSON = AsciiString.cached("application/json");
 
     private int status;
-    private final HttpHeaders headers = new DefaultHttpHeaders();
+    private final HttpHeaders headers = HeaderMaps.checked();
     private final BodyKind kind;
     private final byte[] bytes;
     private final InputStream stream;

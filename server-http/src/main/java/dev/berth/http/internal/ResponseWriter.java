@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpChunkedInput;
@@ -33,8 +32,6 @@ import java.util.concurrent.Executor;
 final class ResponseWriter {
     private static final int CHUNK = 16 * 1024;
     private static final AsciiString[] LENGTHS = new AsciiString[4096];
-    /** For copies of headers that were validated when set: checking them again per response is wasted work. */
-    private static final DefaultHttpHeadersFactory COPY = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     /** How a response goes out on this connection. */
     static final class Mode {
@@ -68,7 +65,7 @@ final class ResponseWriter {
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
         // a copy, since a handler may answer with the same HttpResponse many times; HttpResponse's own
         // headers validated every name and value as it was set, and the ones added here are the server's
-        HttpHeaders h = COPY.newHeaders().add(r.headers());
+        HttpHeaders h = HeaderMaps.unchecked(8).add(r.headers());
         if (!h.contains(HttpHeaderNames.DATE)) {
             h.set(HttpHeaderNames.DATE, HttpDate.now());
         }
@@ -184,7 +181,7 @@ final class ResponseWriter {
 
     private static ChannelFuture writeError(ChannelHandlerContext ctx, String message, Mode mode) {
         HttpResponse e = HttpResponse.error(500, message);
-        HttpHeaders h = COPY.newHeaders().add(e.headers());
+        HttpHeaders h = HeaderMaps.unchecked(8).add(e.headers());
         h.set(HttpHeaderNames.CONTENT_LENGTH, e.bodyBytes().length);
         return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 Unpooled.wrappedBuffer(e.bodyBytes()), h, EmptyHttpHeaders.INSTANCE));

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,20 @@ import java.util.concurrent.TimeUnit;
  * slices, then a {@link LastHttpContent} (also for requests without a body).
  */
 public final class StrictRequestDecoder extends ByteToMessageDecoder {
-    /** Field values are checked here, byte by byte, so the headers object need not check them again. */
-    private static final DefaultHttpHeadersFactory FIELDS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    /** Trailer names and values are checked here, character by character, so the headers object need not check them again. */
     private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
             .withValidation(false);
+    /**
+     * Field names most requests carry, by length: found without a copy, and hashed once for good (Netty's
+     * constants cache their hash). Host, Content-Length and Transfer-Encoding must stay among them.
+     */
+    private static final AsciiString[][] KNOWN_NAMES = byLength(HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT,
+            HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.ACCEPT_LANGUAGE, HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.COOKIE, HttpHeaderNames.REFERER, HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
+            HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.PRAGMA, HttpHeaderNames.UPGRADE, HttpHeaderNames.ORIGIN,
+            HttpHeaderNames.IF_NONE_MATCH, HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.EXPECT,
+            HttpHeaderNames.RANGE, HttpHeaderNames.TE);
     private static final int MAX_CHUNK_LINE = 1024;
     private static final int MAX_HEADER_FIELDS = 128;
 
@@ -295,7 +306,7 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         if (countLines(head, lineEnd + 2) > MAX_HEADER_FIELDS) {
             throw new Refusal(431, "more than " + MAX_HEADER_FIELDS + " header fields");
         }
-        HttpHeaders headers = FIELDS.newHeaders();
+        HttpHeaders headers = HeaderMaps.unchecked(8);
         int hosts = 0;
         int lengths = 0;
         int codings = 0;
@@ -303,15 +314,16 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         String length = null;
         for (int start = lineEnd + 2; start < head.length() - 2; ) {
             int end = head.indexOf("\r\n", start);
-            String name = addField(headers, head, start, end);
-            // counted as they are added, so that the checks below need no list of each field's values
-            if (name.length() == 4 && name.equalsIgnoreCase("host")) {
+            CharSequence name = addField(headers, head, start, end);
+            // counted as they are added, so that the checks below need no list of each field's values;
+            // these names are always among the known ones, so they are always these very objects
+            if (name == HttpHeaderNames.HOST) {
                 hosts++;
                 host = headers.get(HttpHeaderNames.HOST);
-            } else if (name.length() == 14 && name.equalsIgnoreCase("content-length")) {
+            } else if (name == HttpHeaderNames.CONTENT_LENGTH) {
                 lengths++;
                 length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-            } else if (name.length() == 17 && name.equalsIgnoreCase("transfer-encoding")) {
+            } else if (name == HttpHeaderNames.TRANSFER_ENCODING) {
                 codings++;
             }
             start = end + 2;
@@ -388,8 +400,36 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         return true;
     }
 
-    /** Checks and adds the field on {@code block}'s line from {@code start} to {@code end} (its CR); returns its name. */
-    private static String addField(HttpHeaders headers, String block, int start, int end) throws Refusal {
+    /** The known field name spelled, in any case, by {@code length} characters of {@code block} from {@code start}. */
+    private static AsciiString knownName(String block, int start, int length) {
+        AsciiString[] candidates = length < KNOWN_NAMES.length ? KNOWN_NAMES[length] : null;
+        if (candidates != null) {
+            for (AsciiString known : candidates) {
+                // ISO-8859-1 text: no character outside ASCII matches an ASCII letter ignoring case
+                if (block.regionMatches(true, start, known.toString(), 0, length)) {
+                    return known;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static AsciiString[][] byLength(AsciiString... names) {
+        AsciiString[][] table = new AsciiString[32][];
+        for (AsciiString n : names) {
+            AsciiString[] old = table[n.length()] == null ? new AsciiString[0] : table[n.length()];
+            AsciiString[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = n;
+            table[n.length()] = grown;
+        }
+        return table;
+    }
+
+    /**
+     * Checks and adds the field on {@code block}'s line from {@code start} to {@code end} (its CR); returns its
+     * name, which for a known name is Netty's lower-case constant (HTTP field names are case-insensitive).
+     */
+    private static CharSequence addField(HttpHeaders headers, String block, int start, int end) throws Refusal {
         char first = block.charAt(start);
         if (first == ' ' || first == '\t') {
             throw new Refusal(400, "obsolete line folding in the header section");
@@ -398,9 +438,13 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         if (colon <= start || colon > end) {
             throw new Refusal(400, "header line without a field name");
         }
-        String name = block.substring(start, colon);
-        if (!Syntax.isToken(name)) {
-            throw new Refusal(400, "invalid header field name");
+        CharSequence name = knownName(block, start, colon - start);
+        if (name == null) {
+            String unknown = block.substring(start, colon);
+            if (!Syntax.isToken(unknown)) {
+                throw new Refusal(400, "invalid header field name");
+            }
+            name = unknown;
         }
         int from = colon + 1;
         int to = end;

@@ -90,6 +90,28 @@ class StrictRequestDecoderTest {
     }
 
     @Test
+    void fieldNamesCountForHostAndFramingWhateverTheirCase() {
+        HttpLimits limits = HttpLimits.DEFAULTS;
+        HttpRequest r = assertInstanceOf(HttpRequest.class, decodeWith(limits,
+                "GET / HTTP/1.1\r\nUSER-AGENT: a\r\nhOsT: x\r\nX-Custom-Name: v\r\n\r\n", false));
+        assertEquals("a", r.headers().get("User-Agent"));
+        assertEquals("x", r.headers().get("Host"));
+        assertEquals("v", r.headers().get("x-custom-name"));
+        String[][] refused = {
+            {"GET / HTTP/1.1\r\nhOsT: x\r\nHOST: y\r\n\r\n", "more than one Host"},
+            {"GET / HTTP/1.1\r\nX: y\r\n\r\n", "missing Host"},
+            {"POST / HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\nCONTENT-LENGTH: 1\r\n\r\nx", "more than one Content-Length"},
+            {"POST / HTTP/1.1\r\nHost: x\r\nContent-LENGTH: 3\r\ntransfer-ENCODING: chunked\r\n\r\n", "both"},
+            {"POST / HTTP/1.1\r\nHost: x\r\nTRANSFER-encoding: gzip\r\n\r\n", "does not end in chunked"},
+        };
+        for (String[] c : refused) {
+            HttpDecodeFailure f = assertInstanceOf(HttpDecodeFailure.class, decodeWith(limits, c[0], false), c[0]);
+            assertEquals(400, f.status(), c[0]);
+            assertTrue(f.reason().contains(c[1]), f.reason());
+        }
+    }
+
+    @Test
     void aRequestArrivingOneByteAtATimeIsDecodedWhole() {
         EmbeddedChannel ch = channel();
         List<Object> out = feedByteByByte(ch, "POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-A:  spaced value \r\nContent-Length: 3\r\n\r\nabc");
