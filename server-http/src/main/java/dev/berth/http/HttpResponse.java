@@ -4,7 +4,6 @@ import dev.berth.http.internal.HeaderMaps;
 import dev.berth.http.internal.MediaTypes;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.AsciiString;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,10 +19,6 @@ public final class HttpResponse {
     public enum BodyKind { BYTES, STREAM, FILE }
 
     private static final byte[] NONE = new byte[0];
-    /** Content types as ASCII bytes: cheaper to check when set and to encode than strings. */
-    private static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
-    private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
-    private static final AsciiString JSON = AsciiString.cached("application/json");
 
     private int status;
     private final HttpHeaders headers = HeaderMaps.checked();
@@ -51,17 +46,17 @@ public final class HttpResponse {
 
     /** 200 with a UTF-8 {@code text/plain} body. */
     public static HttpResponse text(String body) {
-        return ownBytes(body.getBytes(StandardCharsets.UTF_8), TEXT);
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HeaderMaps.TEXT_UTF8);
     }
 
     /** 200 with a UTF-8 {@code text/html} body. */
     public static HttpResponse html(String body) {
-        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HTML);
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HeaderMaps.HTML_UTF8);
     }
 
     /** 200 with a UTF-8 {@code application/json} body the caller has already serialised. */
     public static HttpResponse json(String body) {
-        return ownBytes(body.getBytes(StandardCharsets.UTF_8), JSON);
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HeaderMaps.JSON);
     }
 
     /** 200 with these bytes as the body. */
