@@ -49,6 +49,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionContext connection;
     private final boolean http2;
     private final boolean secure;
+    private final SSLSession tls;
     /** The keep-alive timeout; 0 for none. */
     private final long idleNanos;
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
@@ -107,12 +108,13 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    public ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2) {
+    /** {@code tls} is the connection's TLS session, or null: looked up once per connection, not per request. */
+    public ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2, SSLSession tls) {
         this.service = service;
         this.connection = connection;
         this.http2 = http2;
-        this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE
-                && connection.tlsSession().isPresent();
+        this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE && tls != null;
+        this.tls = secure ? tls : null;
         this.idleNanos = http2 ? 0 : service.limits().keepAliveTimeout().toNanos();
     }
 
@@ -277,7 +279,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (target == null) {
             return null;
         }
-        SSLSession tls = secure ? connection.tlsSession().orElse(null) : null;
         String protocol = http2 ? "HTTP/2.0" : h.protocolVersion().text();
         return new ServerRequest(h.method().name(), target, h.headers(), NO_BODY, connection.remoteAddress(), tls,
                 protocol);
