@@ -29,7 +29,7 @@ public final class Baseline {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         if (args.words().size() != 1) {
-            System.err.println("usage: Baseline http|https|tcp-echo|udp-echo [--port N] [--threads N] [--ready-file F]");
+            System.err.println("usage: Baseline http|https|tcp-echo|tls-echo|udp-echo [--port N] [--threads N] [--ready-file F]");
             System.exit(2);
         }
         String kind = args.words().get(0);
@@ -62,11 +62,16 @@ public final class Baseline {
 
     private static ChannelHandler childInitializer(String kind, Args args) throws Exception {
         switch (kind) {
-            case "tcp-echo": {
+            case "tcp-echo":
+            case "tls-echo": {
+                SslContext tls = kind.equals("tls-echo") ? TlsContext.server(args.required("cert"), args.required("key")) : null;
                 EchoHandler echo = new EchoHandler();
                 return new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(echo);
                     }
                 };

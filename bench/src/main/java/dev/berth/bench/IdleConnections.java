@@ -7,7 +7,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -15,9 +18,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens {@code --connections} TCP connections to an echo server, has each echo one byte (so the
- * server has accepted and set it up), prints {@code open N}, then holds them idle until
- * {@code --hold} seconds pass or standard input closes.
+ * Opens {@code --connections} TCP connections (TLS with {@code --tls}) to an echo server, has each
+ * echo one byte (so the server has accepted and set it up, and the handshake is done), prints
+ * {@code open N}, then holds them idle until {@code --hold} seconds pass or the process is stopped.
  */
 public final class IdleConnections {
     private IdleConnections() {
@@ -33,8 +36,19 @@ public final class IdleConnections {
         Semaphore inFlight = new Semaphore(256);
         ByteBuf one = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte('x'));
         EventLoopGroup group = Engine.group(1, "idle");
+        OneByteEcho echo = new OneByteEcho(one, inFlight, echoed);
+        SslContext tls = Boolean.parseBoolean(args.string("tls", "false")) ? TlsContext.trustingClient() : null;
         Bootstrap b = new Bootstrap().group(group).channel(Engine.socketChannel())
-                .handler(new OneByteEcho(one, inFlight, echoed));
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            // The byte is written once the channel is active; SslHandler holds it until the handshake is done.
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                        }
+                        ch.pipeline().addLast(echo);
+                    }
+                });
         long deadline = System.nanoTime() + hold.toNanos();
         for (int i = 0; i < n; i++) {
             if (!inFlight.tryAcquire(10, TimeUnit.SECONDS)) {
@@ -55,19 +69,13 @@ public final class IdleConnections {
         }
         System.out.println("open " + n);
         System.out.flush();
-        // Hold until told to stop (stdin closes) or the hold time ends, whichever is first.
-        Thread waiter = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // keep reading until EOF
-                }
-            } catch (java.io.IOException ignored) {
-                // treat as EOF
-            }
-        });
-        waiter.setDaemon(true);
-        waiter.start();
-        waiter.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        // Hold until the hold time ends or the process is stopped. Not until standard input closes:
+        // started in the background, its standard input is /dev/null, which would end the hold at
+        // once and measure closing connections instead of idle ones.
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
         System.exit(0);
     }
 

@@ -20,6 +20,14 @@ final class TlsContext {
     private TlsContext() {
     }
 
+    /** A client that trusts any certificate: the load clients talk to servers on loopback that they started. */
+    static SslContext trustingClient() throws SSLException {
+        return SslContextBuilder.forClient()
+                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
+                .build();
+    }
+
     static SslContext server(String certFile, String keyFile) throws SSLException {
         return SslContextBuilder.forServer(new File(certFile), new File(keyFile))
                 .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)

@@ -2,9 +2,12 @@ package dev.berth.smtp;
 
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /** The parameters of one MAIL command (SIZE, BODY, SMTPUTF8, AUTH), checked against RFCs 1870, 6152, 6531 and 4954. */
 final class MailParameters {
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
     static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
 
     final OptionalLong size;
@@ -36,7 +39,7 @@ final class MailParameters {
             String v = p.getValue();
             switch (p.getKey()) {
                 case "SIZE":
-                    if (!v.matches("[0-9]+")) {
+                    if (!DIGITS.matcher(v).matches()) {
                         throw new Refused(SmtpReply.of(501, "5.5.4", "Syntax: SIZE=octets"));
                     }
                     // More digits than a long holds is still a size, just one far over any limit (RFC 1870 6.1).

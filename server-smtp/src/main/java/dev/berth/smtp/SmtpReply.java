@@ -3,12 +3,15 @@ package dev.berth.smtp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One SMTP reply: a three-digit code, an RFC 3463 enhanced status code and one or more text lines.
  * Immutable. A code from 200 to 399 accepts, 400 to 599 refuses (4xx temporarily, 5xx for good).
  */
 public final class SmtpReply {
+    private static final Pattern ENHANCED_CODE = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+
     /** The default answer to an accepted sender. */
     public static final SmtpReply SENDER_OK = of(250, "2.1.0", "Sender OK");
     /** The default answer to an accepted recipient. */
@@ -26,7 +29,7 @@ public final class SmtpReply {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("SMTP reply codes are 200..599, not " + code);
         }
-        if (enhancedCode != null && (!enhancedCode.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")
+        if (enhancedCode != null && (!ENHANCED_CODE.matcher(enhancedCode).matches()
                 || enhancedCode.charAt(0) != Integer.toString(code).charAt(0))) {
             throw new IllegalArgumentException("enhanced status code '" + enhancedCode + "' does not fit reply " + code);
         }

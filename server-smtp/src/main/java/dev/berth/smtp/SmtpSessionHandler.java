@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * handed to a {@link SmtpMessageHandler} on the blocking executor while reading is paused.
  */
 final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9]{1,18}");
+
     private static final Logger log = LoggerFactory.getLogger(SmtpSessionHandler.class);
     static final String FRAMER = "smtp.framer";
     static final String NAME = "smtp.session";
@@ -354,8 +358,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void bdat(String arg) {
-        String[] parts = arg.trim().split(" +");
-        if (parts.length < 1 || parts.length > 2 || !parts[0].matches("[0-9]{1,18}")
+        String[] parts = SPACES.split(arg.trim());
+        if (parts.length < 1 || parts.length > 2 || !CHUNK_SIZE.matcher(parts[0]).matches()
                 || (parts.length == 2 && !parts[1].equalsIgnoreCase("LAST"))) {
             error(SmtpReply.of(501, "5.5.4", "Syntax: BDAT octets [LAST]"));
             return;
@@ -430,7 +434,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             error(refusal.get());
             return;
         }
-        String[] parts = arg.trim().split(" +");
+        String[] parts = SPACES.split(arg.trim());
         SaslExchange exchange = SaslExchange.start(parts[0]);
         if (parts.length > 2 || exchange == null) {
             error(SmtpReply.of(504, "5.5.4", "Unrecognized authentication type"));

@@ -3,6 +3,7 @@ package dev.berth.smtp.internal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses the argument of MAIL and RCPT per RFC 5321 4.1.2: {@code FROM:<path> params} with dot-string
@@ -10,6 +11,11 @@ import java.util.Map;
  * {@code <>}, and {@code <Postmaster>}; UTF-8 is admitted here and refused later unless SMTPUTF8 was given.
  */
 public final class PathParser {
+    // Compiled once: these run for every MAIL and RCPT command.
+    private static final Pattern SPACES = Pattern.compile(" +");
+    private static final Pattern KEYWORD = Pattern.compile("[A-Z0-9][A-Z0-9-]*");
+    private static final Pattern VALUE = Pattern.compile("[\\x21-\\x3c\\x3e-\\x7e]+");
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|IPv6:[0-9A-Fa-f:.]+");
 
     /** A parsed path and its parameters (upper-case keywords; a keyword without value maps to ""). */
     public record Parsed(String address, Map<String, String> parameters) {
@@ -165,7 +171,7 @@ public final class PathParser {
                 throw new PathException("bad address literal");
             }
             String literal = s.substring(i + 1, close);
-            if (!literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|IPv6:[0-9A-Fa-f:.]+")) {
+            if (!ADDRESS_LITERAL.matcher(literal).matches()) {
                 throw new PathException("bad address literal [" + literal + "]");
             }
             i = close + 1;
@@ -206,14 +212,14 @@ public final class PathParser {
         if (rest.charAt(0) != ' ') {
             throw new PathException("unexpected text after the address");
         }
-        for (String p : rest.trim().split(" +")) {
+        for (String p : SPACES.split(rest.trim())) {
             if (p.isEmpty()) {
                 continue;
             }
             int eq = p.indexOf('=');
             String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
             String value = eq < 0 ? "" : p.substring(eq + 1);
-            if (!key.matches("[A-Z0-9][A-Z0-9-]*") || (eq >= 0 && !value.matches("[\\x21-\\x3c\\x3e-\\x7e]+"))) {
+            if (!KEYWORD.matcher(key).matches() || (eq >= 0 && !VALUE.matcher(value).matches())) {
                 throw new PathException("bad parameter " + p);
             }
             if (out.put(key, value) != null) {
