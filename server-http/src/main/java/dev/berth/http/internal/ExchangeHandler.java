@@ -63,6 +63,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
      * written meanwhile are flushed once, at the end of the batch (one syscall, one TLS record for a pipelined batch).
      */
     private boolean reading;
+    /** True while reading is paused for {@link #PIPELINE_FULL}: only then is there a pause to lift after an answer. */
+    private boolean pipelineFull;
     private boolean unflushed;
     /** Whether file bodies may go out by sendfile (plaintext HTTP/1.1); null until the first file answer. */
     private Boolean sendfile;
@@ -177,9 +179,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = new Exchange(h);
         queue.add(ex);
         receiving = ex;
-        if (!http2 && queue.size() >= service.limits().maxPipelined()) {
+        if (!http2 && !pipelineFull && queue.size() >= service.limits().maxPipelined()) {
             // enough answers owed: stop reading until some are written, so pipelining cannot grow the queue without bound
             ReadPause.pause(ctx.channel(), PIPELINE_FULL);
+            pipelineFull = true;
         }
         if (h.decoderResult().isFailure()) {
             refuse(ex, 400, "malformed request");
@@ -326,9 +329,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         while (!closing && !queue.isEmpty() && queue.peek().response != null) {
             write(queue.poll());
         }
-        if (!http2 && !closing && queue.size() < service.limits().maxPipelined()) {
+        if (pipelineFull && !closing && queue.size() < service.limits().maxPipelined()) {
             // core's backpressure holds its own reason while the channel is unwritable, so this cannot resume under it
             ReadPause.resume(ctx.channel(), PIPELINE_FULL);
+            pipelineFull = false;
         }
         if (closing) {
             queue.forEach(Exchange::release);
