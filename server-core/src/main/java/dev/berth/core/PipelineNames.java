@@ -12,7 +12,8 @@ package dev.berth.core;
  *   <li>{@link #TLS} (the {@code SslHandler}, installed at accept in IMPLICIT mode, or by
  *       {@code StartTls} on request) or {@link #TLS_SNIFFER} (OPTIONAL mode, replaced by {@link #TLS}
  *       when the first bytes are a ClientHello);</li>
- *   <li>{@link #CONNECTION_LIMIT}: closes a connection over the total or per-address limit;</li>
+ *   <li>{@link #CONNECTION_LIMIT}: closes a connection over the total or per-address limit, and
+ *       removes itself once the connection is counted;</li>
  *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout;</li>
  *   <li>{@link #BACKPRESSURE}: stops reading while the channel is not writable;</li>
  *   <li>{@link #TLS_HANDSHAKE_GATE} (IMPLICIT mode): holds {@code channelActive} back from the protocol until

@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
+    /** Datagrams read per wake-up before the batch is handed on (and its replies flushed): Netty's default for UDP. */
+    static final int DATAGRAMS_PER_READ = 16;
 
     private final ServerConfig config;
     private final Map<String, Channel> bound = new LinkedHashMap<>();
@@ -166,7 +168,7 @@ public final class Server implements AutoCloseable {
             Bootstrap b = new Bootstrap()
                     .group(workers)
                     .channel(transports.datagramChannel())
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(l.limits().maxDatagramSize() + 1))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, datagramAllocator(l.limits().maxDatagramSize()))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -189,6 +191,18 @@ public final class Server implements AutoCloseable {
         }
         bound.put(l.name(), f.channel());
         boundHosts.put(l.name(), host);
+    }
+
+    /**
+     * Reads into buffers one byte larger than the limit, so that an oversized datagram shows as such
+     * rather than truncated, and reads up to {@link #DATAGRAMS_PER_READ} datagrams per wake-up. A
+     * {@code FixedRecvByteBufAllocator} set this way otherwise keeps its own default of one message per
+     * read, which costs a wake-up and a separate send per datagram and halved the echo's rate.
+     */
+    static FixedRecvByteBufAllocator datagramAllocator(int maxDatagramSize) {
+        FixedRecvByteBufAllocator a = new FixedRecvByteBufAllocator(maxDatagramSize + 1);
+        a.maxMessagesPerRead(DATAGRAMS_PER_READ);
+        return a;
     }
 
     /** The reason a bind failed, in the words people search for, without the native call's prefix. */

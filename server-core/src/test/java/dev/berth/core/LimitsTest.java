@@ -2,6 +2,8 @@ package dev.berth.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.spi.ConnectionContext;
@@ -48,19 +50,31 @@ class LimitsTest {
     @Test
     void theLimitFreesUpWhenAConnectionCloses() throws Exception {
         try (Server server = echo(Limits.DEFAULTS.withMaxConnections(1))) {
-            try (LineClient a = new LineClient(server.localAddress("echo"))) {
-                assertEquals("a", a.send("a\n").readLine());
-            }
-            String answer = null;
-            for (int i = 0; i < 50 && answer == null; i++) {
-                try (LineClient b = new LineClient(server.localAddress("echo"))) {
-                    answer = b.send("b\n").readLine();
-                } catch (java.io.IOException e) {
-                    Thread.sleep(20);
-                }
-            }
-            assertEquals("b", answer);
+            assertEquals("b", answerAfterTheFirstConnectionCloses(server));
         }
+    }
+
+    @Test
+    void aClientAddressGetsItsPlaceBackWhenItsConnectionCloses() throws Exception {
+        try (Server server = echo(Limits.DEFAULTS.withMaxConnectionsPerIp(1))) {
+            assertEquals("b", answerAfterTheFirstConnectionCloses(server));
+        }
+    }
+
+    /** Opens, uses and closes one connection, then tries a second until the server has counted the first out. */
+    private static String answerAfterTheFirstConnectionCloses(Server server) throws Exception {
+        try (LineClient a = new LineClient(server.localAddress("echo"))) {
+            assertEquals("a", a.send("a\n").readLine());
+        }
+        String answer = null;
+        for (int i = 0; i < 50 && answer == null; i++) {
+            try (LineClient b = new LineClient(server.localAddress("echo"))) {
+                answer = b.send("b\n").readLine();
+            } catch (java.io.IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        return answer;
     }
 
     @Test
@@ -111,6 +125,24 @@ class LimitsTest {
                     ctx.writeAndFlush(ctx.alloc().buffer(65536).writeZero(65536));
                 }
             });
+        }
+    }
+
+    @Test
+    void aCountedConnectionKeepsItsIdleTimerAndBackpressureButNotTheLimiter() throws Exception {
+        Flood flood = new Flood();
+        try (Server server = Server.builder().module(flood).shutdownTimeout(Duration.ofSeconds(1))
+                .listener(ListenerConfig.tcp("flood").host("127.0.0.1").port(0).build()).build().start();
+             Socket s = new Socket()) {
+            s.connect(server.localAddress("flood"));
+            s.getOutputStream().write(1);
+            assertTrue(s.getInputStream().read() >= 0, "the connection was set up and answered");
+            ChannelPipeline p = flood.channel.get().pipeline();
+            // The limiter only counts at connect and uncounts at close: an idle connection need not carry it.
+            assertNull(p.get(PipelineNames.CONNECTION_LIMIT));
+            assertNotNull(p.get(PipelineNames.IDLE_TIMEOUT));
+            assertNotNull(p.get(PipelineNames.BACKPRESSURE));
+            assertNotNull(p.get(PipelineNames.TAIL));
         }
     }
 

@@ -56,6 +56,6 @@ public final class EchoModule implements ProtocolModule {
         // A client that shuts down its write side still expects the rest of its echo: without this
         // option Netty would close the whole connection on the client's FIN.
         connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        pipeline.addLast(HANDLER, new StreamEchoHandler());
+        pipeline.addLast(HANDLER, StreamEchoHandler.INSTANCE);
     }
 }

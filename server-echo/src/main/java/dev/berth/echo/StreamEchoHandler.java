@@ -3,11 +3,11 @@ package dev.berth.echo;
 import dev.berth.core.spi.Drain;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * Echoes a TCP stream: every byte read is written back. When the client ends its side (a FIN, or a
@@ -16,16 +16,21 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Nothing here limits memory by itself: each read is written at once, so the unsent bytes count
  * against the channel's write-buffer watermarks, and core's backpressure handler stops reading
  * while they are above the high one.
+ *
+ * <p>It keeps no state, so one instance serves every connection (an idle connection should cost
+ * little): once the echo is finishing it leaves the pipeline, and whatever the client still sends
+ * goes on to the pipeline's end, which releases it unanswered.
  */
+@ChannelHandler.Sharable
 public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
-    private boolean finishing;
+    /** The one instance, shared by every connection. */
+    public static final StreamEchoHandler INSTANCE = new StreamEchoHandler();
+
+    private StreamEchoHandler() {
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (finishing) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
         // Flushed once per read burst in channelReadComplete, not once per buffer.
         ctx.write(msg, ctx.voidPromise());
     }
@@ -48,10 +53,10 @@ public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends what has been read so far, then closes; the empty write completes after every earlier one. */
     private void finish(ChannelHandlerContext ctx) {
-        if (finishing) {
-            return;
-        }
-        finishing = true;
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // A write that completed at once has closed the channel, and closing removed every handler.
+        if (!ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
     }
 }

@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
@@ -23,7 +25,7 @@ class StreamEchoHandlerTest {
 
     @Test
     void bytesReadAreWrittenBackUnchanged() {
-        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler());
+        EmbeddedChannel ch = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
         ch.writeInbound(text("hello\r\n"), text("\u0000\u00ff binary"));
         assertEquals("hello\r\n", readText(ch));
         assertEquals("\u0000\u00ff binary", readText(ch));
@@ -33,7 +35,7 @@ class StreamEchoHandlerTest {
 
     @Test
     void theEchoIsFlushedOncePerReadBurstNotOncePerBuffer() {
-        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler());
+        EmbeddedChannel ch = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
         ch.pipeline().fireChannelRead(text("a"));
         ch.pipeline().fireChannelRead(text("b"));
         assertNull(ch.readOutbound(), "nothing reaches the socket before the read burst ends");
@@ -47,7 +49,7 @@ class StreamEchoHandlerTest {
 
     @Test
     void whenTheClientShutsItsSideTheRestOfTheEchoIsSentThenTheConnectionCloses() {
-        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler());
+        EmbeddedChannel ch = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
         ch.pipeline().fireChannelRead(text("last words"));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertEquals("last words", readText(ch));
@@ -58,7 +60,7 @@ class StreamEchoHandlerTest {
 
     @Test
     void aTlsCloseNotifyFromTheClientEndsTheEchoLikeAFin() {
-        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler());
+        EmbeddedChannel ch = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
         ch.pipeline().fireChannelRead(text("before close_notify"));
         ch.pipeline().fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
         assertEquals("before close_notify", readText(ch));
@@ -68,7 +70,7 @@ class StreamEchoHandlerTest {
 
     @Test
     void onDrainWhatWasReadIsSentThenTheConnectionCloses() {
-        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler());
+        EmbeddedChannel ch = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
         ch.pipeline().fireChannelRead(text("in flight"));
         ch.pipeline().fireUserEventTriggered(Drain.EVENT);
         assertEquals("in flight", readText(ch));
@@ -77,9 +79,47 @@ class StreamEchoHandlerTest {
     }
 
     @Test
+    void whatTheClientSendsAfterTheEndIsNotEchoedWhileTheLastBytesAreStillGoingOut() {
+        List<ChannelPromise> held = new ArrayList<>();
+        // Holds the marker write back, as a slow socket would, so that the connection stays open.
+        ChannelOutboundHandlerAdapter slowSocket = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                if (msg instanceof ByteBuf && !((ByteBuf) msg).isReadable()) {
+                    held.add(promise);
+                    return;
+                }
+                ctx.write(msg, promise);
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(slowSocket, StreamEchoHandler.INSTANCE);
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(ch.isOpen());
+        ByteBuf late = text("late");
+        ch.writeInbound(late);
+        assertNull(ch.readOutbound(), "not echoed");
+        assertSame(late, ch.readInbound(), "passed on to the pipeline's end, which releases it");
+        late.release();
+        held.get(0).setSuccess();
+        assertFalse(ch.isOpen(), "closed once the last bytes are out");
+    }
+
+    @Test
+    void oneInstanceServesManyConnections() {
+        EmbeddedChannel a = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
+        EmbeddedChannel b = new EmbeddedChannel(StreamEchoHandler.INSTANCE);
+        a.writeInbound(text("to a"));
+        b.writeInbound(text("to b"));
+        assertEquals("to a", readText(a));
+        assertEquals("to b", readText(b));
+        a.finishAndReleaseAll();
+        b.finishAndReleaseAll();
+    }
+
+    @Test
     void otherUserEventsPassOnToLaterHandlers() {
         List<Object> seen = new ArrayList<>();
-        EmbeddedChannel ch = new EmbeddedChannel(new StreamEchoHandler(), new ChannelInboundHandlerAdapter() {
+        EmbeddedChannel ch = new EmbeddedChannel(StreamEchoHandler.INSTANCE, new ChannelInboundHandlerAdapter() {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 seen.add(evt);

@@ -3,6 +3,7 @@ package dev.berth.core.internal;
 import dev.berth.core.Addresses;
 import dev.berth.core.Limits;
 import dev.berth.core.spi.ConnectionContext;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts a listener's open connections, in total and per client address (after PROXY), and closes
- * at once a connection that would go over either limit. Shared by every connection of a listener.
+ * at once a connection that would go over either limit. Shared by every connection of a listener;
+ * once a connection is counted it leaves that connection's pipeline, and one listener shared by
+ * every connection uncounts it on close, so an idle connection carries nothing of it.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -27,6 +30,11 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    // The address is read back from the connection's context: PROXY has set it before channelActive got here.
+    private final ChannelFutureListener uncount = f -> {
+        total.decrementAndGet();
+        release(ConnectionContext.of(f.channel()).remoteAddress().getAddress());
+    };
 
     public ConnectionLimiter(String listener, Limits limits) {
         this.listener = listener;
@@ -63,10 +71,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             refuse(ctx, client, "the limit of " + maxPerIp + " connections per client address");
             return;
         }
-        ctx.channel().closeFuture().addListener(f -> {
-            total.decrementAndGet();
-            release(client);
-        });
+        ctx.channel().closeFuture().addListener(uncount);
+        ctx.pipeline().remove(this);
         ctx.fireChannelActive();
     }
 

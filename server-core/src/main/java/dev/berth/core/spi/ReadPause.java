@@ -32,6 +32,10 @@ public final class ReadPause {
 
     /** Withdraws one reason; reading resumes when none is left. A reason not held changes nothing. */
     public static void resume(Channel channel, Object reason) {
+        // hasAttr first: attr() would add an empty attribute to every connection never paused.
+        if (!channel.hasAttr(REASONS)) {
+            return;
+        }
         Set<Object> reasons = channel.attr(REASONS).get();
         if (reasons == null || !reasons.remove(reason)) {
             return;
@@ -43,6 +47,9 @@ public final class ReadPause {
 
     /** True while any reason holds reading off. */
     public static boolean paused(Channel channel) {
+        if (!channel.hasAttr(REASONS)) {
+            return false;
+        }
         Set<Object> reasons = channel.attr(REASONS).get();
         return reasons != null && !reasons.isEmpty();
     }

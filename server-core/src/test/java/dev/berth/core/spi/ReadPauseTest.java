@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.AttributeKey;
 import org.junit.jupiter.api.Test;
 
 class ReadPauseTest {
@@ -27,5 +28,15 @@ class ReadPauseTest {
         ch.config().setAutoRead(false); // paused by someone who does not use ReadPause
         ReadPause.resume(ch, "unwritable");
         assertFalse(ch.config().isAutoRead());
+    }
+
+    @Test
+    void askingOrWithdrawingLeavesNoStateOnAConnectionNeverPaused() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ReadPause.resume(ch, "unwritable");
+        assertFalse(ReadPause.paused(ch));
+        // Core's backpressure asks on every read; an attribute per idle connection would be memory for nothing.
+        assertFalse(ch.hasAttr(AttributeKey.valueOf("berth.read-pause")));
+        assertTrue(ch.config().isAutoRead());
     }
 }

@@ -1,0 +1,96 @@
+package dev.berth.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class IdleTimeoutHandlerTest {
+    private final List<Object> events = new ArrayList<>();
+    private final EmbeddedChannel ch = new EmbeddedChannel();
+
+    IdleTimeoutHandlerTest() {
+        // Frozen, so that only advance() moves the channel's clock, not the time the test takes to run.
+        ch.freezeTime();
+        ch.pipeline().addLast(new IdleTimeoutHandler(Duration.ofSeconds(1)), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg);
+            }
+        });
+    }
+
+    private void advance(long millis) {
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+    }
+
+    @Test
+    void aConnectionWithNoTrafficGetsTheAllIdleEventWhenTheTimeoutEnds() {
+        advance(999);
+        assertTrue(events.isEmpty(), "not before the timeout");
+        advance(1);
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT), events);
+    }
+
+    @Test
+    void aReadStartsTheTimeoutAgain() {
+        advance(600);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        advance(600);
+        assertTrue(events.isEmpty(), "600 ms after the read is not idle");
+        advance(400);
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT), events);
+    }
+
+    @Test
+    void aFlushedWriteStartsTheTimeoutAgain() {
+        advance(600);
+        ch.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
+        ReferenceCountUtil.release(ch.readOutbound());
+        advance(600);
+        assertTrue(events.isEmpty(), "600 ms after the write is not idle");
+        advance(400);
+        assertEquals(1, events.size());
+    }
+
+    @Test
+    void theOutputDrainingStartsTheTimeoutAgainSoASlowButMovingReaderIsNotIdle() {
+        advance(600);
+        ch.pipeline().fireChannelWritabilityChanged();
+        advance(600);
+        assertTrue(events.isEmpty());
+        advance(400);
+        assertEquals(1, events.size());
+    }
+
+    @Test
+    void aConnectionThatStaysIdleGetsFurtherEventsOnePerTimeout() {
+        advance(1000);
+        advance(1000);
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT, IdleStateEvent.ALL_IDLE_STATE_EVENT), events);
+    }
+
+    @Test
+    void aClosedConnectionLeavesNoTimerBehind() {
+        ch.close();
+        advance(5000);
+        assertTrue(events.isEmpty());
+        assertEquals(-1, ch.runScheduledPendingTasks(), "no timer still scheduled");
+    }
+}
