@@ -1,7 +1,7 @@
 package dev.berth.http;
 
+import dev.berth.http.internal.HeaderMaps;
 import dev.berth.http.internal.MediaTypes;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ public final class HttpResponse {
     private static final byte[] NONE = new byte[0];
 
     private int status;
-    private final HttpHeaders headers = new DefaultHttpHeaders();
+    private final HttpHeaders headers = HeaderMaps.checked();
     private final BodyKind kind;
     private final byte[] bytes;
     private final InputStream stream;
@@ -46,23 +46,29 @@ public final class HttpResponse {
 
     /** 200 with a UTF-8 {@code text/plain} body. */
     public static HttpResponse text(String body) {
-        return bytes(body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HeaderMaps.TEXT_UTF8);
     }
 
     /** 200 with a UTF-8 {@code text/html} body. */
     public static HttpResponse html(String body) {
-        return bytes(body.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HeaderMaps.HTML_UTF8);
     }
 
     /** 200 with a UTF-8 {@code application/json} body the caller has already serialised. */
     public static HttpResponse json(String body) {
-        return bytes(body.getBytes(StandardCharsets.UTF_8), "application/json");
+        return ownBytes(body.getBytes(StandardCharsets.UTF_8), HeaderMaps.JSON);
     }
 
     /** 200 with these bytes as the body. */
     public static HttpResponse bytes(byte[] body, String contentType) {
-        HttpResponse r = new HttpResponse(200, BodyKind.BYTES, body.clone(), null, null, 0, body.length);
-        return r.header(HttpHeaderNames.CONTENT_TYPE.toString(), contentType);
+        return ownBytes(body.clone(), contentType);
+    }
+
+    /** A response with a body array nobody else holds, so it needs no copy. */
+    private static HttpResponse ownBytes(byte[] body, CharSequence contentType) {
+        HttpResponse r = new HttpResponse(200, BodyKind.BYTES, body, null, null, 0, body.length);
+        r.headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return r;
     }
 
     /**

@@ -168,6 +168,18 @@ class HttpLimitsTest {
     }
 
     @Test
+    void pipelinedRequestsOnAKeptAliveConnectionAreAllAnsweredWithoutWaitingForAClose() throws Exception {
+        try (RawClient c = new RawClient(server.httpPort())) {
+            c.send("GET /fast/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /fast/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /slow/3 HTTP/1.1\r\nHost: x\r\n\r\nGET /fast/4 HTTP/1.1\r\nHost: x\r\n\r\n");
+            for (String expected : new String[] {"fast 1", "fast 2", "slow 3", "fast 4"}) {
+                String answer = c.readResponse();
+                assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith(expected), answer);
+            }
+        }
+    }
+
+    @Test
     void manyPipelinedRequestsBeyondTheReadAheadLimitAreAllAnsweredInOrder() throws Exception {
         try (TestServer small = TestServer.start(HttpModule.builder().redirectToHttps(false)
                 .limits(HttpLimits.DEFAULTS.withMaxPipelined(4))

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,9 @@ class HttpsAndHttp2Test {
         server = TestServer.start(HttpModule.builder()
                 .get("/users/{id}", r -> HttpResponse.text("user " + r.pathParameter("id") + " over " + r.protocol()))
                 .post("/echo", r -> HttpResponse.text(r.bodyText()))
+                .async("GET", "/late/{n}", r -> CompletableFuture.supplyAsync(
+                        () -> HttpResponse.text("late " + r.pathParameter("n")),
+                        CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)))
                 .get("/boom", r -> {
                     throw new IllegalStateException("kaboom");
                 }));
@@ -50,6 +57,22 @@ class HttpsAndHttp2Test {
         assertEquals(HttpClient.Version.HTTP_2, r.version());
         assertEquals("body over h2", r.body());
         assertEquals("max-age=31536000", r.headers().firstValue("strict-transport-security").orElse(""));
+    }
+
+    @Test
+    void concurrentStreamsOnOneHttp2ConnectionAreAllAnsweredWhetherAnsweredAtOnceOrLate() throws Exception {
+        HttpClient client = Clients.client(HttpClient.Version.HTTP_2);
+        List<CompletableFuture<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String path = (i % 2 == 0 ? "/users/" : "/late/") + i;
+            answers.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(server.httpsUri(path)).build(),
+                    BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < 40; i++) {
+            java.net.http.HttpResponse<String> r = answers.get(i).get(30, TimeUnit.SECONDS);
+            assertEquals(HttpClient.Version.HTTP_2, r.version());
+            assertEquals(i % 2 == 0 ? "user " + i + " over HTTP/2.0" : "late " + i, r.body());
+        }
     }
 
     @Test

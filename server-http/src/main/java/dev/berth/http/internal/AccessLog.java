@@ -20,6 +20,11 @@ public final class AccessLog {
     private AccessLog() {
     }
 
+    /** True when lines are written, so that callers gather a line's fields only then. */
+    public static boolean enabled() {
+        return log.isInfoEnabled();
+    }
+
     /** Logs one exchange; {@code bytes} is -1 when the body's length was not known. */
     public static void log(InetSocketAddress remote, String requestLine, int status, long bytes, String referer,
                            String userAgent, String protocol, long startNanos) {

@@ -20,9 +20,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -38,26 +42,50 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
     /** The {@link ReadPause} reason while as many pipelined requests as allowed await their answers. */
     private static final String PIPELINE_FULL = "http: pipelined requests owed answers";
+    /** The body of every request without one; empty, so sharing it is safe. */
+    private static final byte[] NO_BODY = new byte[0];
 
     private final HttpService service;
     private final ConnectionContext connection;
     private final boolean http2;
     private final boolean secure;
+    private final SSLSession tls;
+    /** The keep-alive timeout; 0 for none. */
+    private final long idleNanos;
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    private final Runnable idleCheck = this::checkIdle;
     private ChannelHandlerContext ctx;
     private Exchange receiving;
     private boolean closing;
     private boolean draining;
+    /**
+     * True from a {@code channelRead} to the {@code channelReadComplete} that ends its read batch: answers
+     * written meanwhile are flushed once, at the end of the batch (one syscall, one TLS record for a pipelined batch).
+     */
+    private boolean reading;
+    /** True while reading is paused for {@link #PIPELINE_FULL}: only then is there a pause to lift after an answer. */
+    private boolean pipelineFull;
+    private boolean unflushed;
+    /** Whether file bodies may go out by sendfile (plaintext HTTP/1.1); null until the first file answer. */
+    private Boolean sendfile;
+    /**
+     * The one keep-alive timer of this connection, armed once and re-armed only when it fires, as Netty's
+     * IdleStateHandler does: requests never cancel it, they only move {@link #idleSince}.
+     */
     private ScheduledFuture<?> idleTimer;
+    /** Ticker time when the connection last became idle (nothing owed, nothing being received). */
+    private long idleSince;
 
     /** One request and, once known, its answer. */
     private static final class Exchange {
         final HttpRequest head;
         final long start = System.nanoTime();
+        /** The body so far; null until its first bytes arrive. */
         CompositeByteBuf body;
         long received;
         HttpResponse response;
         ServerRequest request;
+        HttpService.Plan plan;
         StreamingBody stream;
         boolean close;
         boolean discard;
@@ -82,31 +110,33 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    public ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2) {
+    /** {@code tls} is the connection's TLS session, or null: looked up once per connection, not per request. */
+    public ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2, SSLSession tls) {
         this.service = service;
         this.connection = connection;
         this.http2 = http2;
-        this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE
-                && connection.tlsSession().isPresent();
+        this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE && tls != null;
+        this.tls = secure ? tls : null;
+        this.idleNanos = http2 ? 0 : service.limits().keepAliveTimeout().toNanos();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (ctx.channel().isActive()) {
-            scheduleIdle();
+            becameIdle();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        scheduleIdle();
+        becameIdle();
         super.channelActive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        cancelIdle();
+        reading = true;
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -135,19 +165,29 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     private void head(HttpRequest h) {
         Exchange ex = new Exchange(h);
         queue.add(ex);
         receiving = ex;
-        if (!http2 && queue.size() >= service.limits().maxPipelined()) {
+        if (!http2 && !pipelineFull && queue.size() >= service.limits().maxPipelined()) {
             // enough answers owed: stop reading until some are written, so pipelining cannot grow the queue without bound
             ReadPause.pause(ctx.channel(), PIPELINE_FULL);
+            pipelineFull = true;
         }
         if (h.decoderResult().isFailure()) {
             refuse(ex, 400, "malformed request");
             return;
         }
-        ex.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
         long declared = HttpUtil.getContentLength(h, -1L);
         if (declared > service.limits().maxBodySize()) {
             refuse(ex, 413, "body over the limit of " + service.limits().maxBodySize() + " bytes");
@@ -162,13 +202,16 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (!ex.discard && !h.uri().equals("*")) {
-            ServerRequest r = request(ex, new byte[0]);
-            if (r != null && service.streams(r, connection)) {
-                ex.stream = new StreamingBody(ctx.channel());
-                r.stream(ex.stream);
-                ex.body.release();
-                ex.body = null;
-                call(ex, r);
+            ServerRequest r = request(ex);
+            if (r != null) {
+                // decided once, here: the route, the redirect, and whether the handler streams the body
+                ex.request = r;
+                ex.plan = service.plan(r, connection);
+                if (ex.plan.streaming) {
+                    ex.stream = new StreamingBody(ctx.channel());
+                    r.stream(ex.stream);
+                    call(ex);
+                }
             }
         }
     }
@@ -182,6 +225,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             } else if (c.content().isReadable() && ex.stream != null) {
                 ex.stream.offer(ByteBufUtil.getBytes(c.content()));
             } else if (c.content().isReadable()) {
+                if (ex.body == null) {
+                    ex.body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+                }
                 ex.body.addComponent(true, c.content().retain());
             }
         }
@@ -189,6 +235,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             receiving = null;
             if (ex.stream != null) {
                 ex.stream.end();
+                // the handler may have answered before the body ended: the connection may be idle now
+                flush();
             } else if (!ex.discard) {
                 dispatch(ex);
             }
@@ -217,31 +265,43 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                     "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"));
             return;
         }
-        byte[] body = ByteBufUtil.getBytes(ex.body);
+        byte[] body = ex.body == null ? NO_BODY : ByteBufUtil.getBytes(ex.body);
         ex.release();
-        ServerRequest r = request(ex, body);
-        if (r == null) {
+        if (ex.request == null) {
             respond(ex, HttpResponse.error(400, "Bad Request: malformed or encoded path separator in the path"));
             return;
         }
-        call(ex, r);
+        ex.request.body(body);
+        call(ex);
     }
 
-    /** The handler's view of a request; null when its target cannot be decoded. */
-    private ServerRequest request(Exchange ex, byte[] body) {
+    /** The handler's view of a request, body still to come; null when its target cannot be decoded. */
+    private ServerRequest request(Exchange ex) {
         HttpRequest h = ex.head;
         RequestTarget target = RequestTarget.parse(h.uri());
         if (target == null) {
             return null;
         }
-        SSLSession tls = secure ? connection.tlsSession().orElse(null) : null;
         String protocol = http2 ? "HTTP/2.0" : h.protocolVersion().text();
-        return new ServerRequest(h.method().name(), target, h.headers(), body, connection.remoteAddress(), tls, protocol);
+        return new ServerRequest(h.method().name(), target, h.headers(), NO_BODY, connection.remoteAddress(), tls,
+                protocol);
     }
 
-    private void call(Exchange ex, ServerRequest r) {
-        ex.request = r;
-        service.serve(r, connection).whenComplete((response, error) -> {
+    private void call(Exchange ex) {
+        CompletableFuture<HttpResponse> answer = service.serve(ex.request, ex.plan);
+        if (answer.isDone()) {
+            // answered on the spot (the usual case for handlers on the event loop): no completion callback needed
+            HttpResponse response = null;
+            Throwable error = null;
+            try {
+                response = answer.getNow(null);
+            } catch (CompletionException | CancellationException e) {
+                error = e;
+            }
+            completed(ex, response, error);
+            return;
+        }
+        answer.whenComplete((response, error) -> {
             if (ctx.executor().inEventLoop()) {
                 completed(ex, response, error);
             } else {
@@ -252,7 +312,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private void completed(Exchange ex, HttpResponse response, Throwable error) {
         if (error != null || response == null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             log.warn("handler failed on {}", ex.request, cause);
             response = HttpResponse.error(500, "Internal Server Error");
@@ -269,9 +329,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         while (!closing && !queue.isEmpty() && queue.peek().response != null) {
             write(queue.poll());
         }
-        if (!http2 && !closing && queue.size() < service.limits().maxPipelined()) {
+        if (pipelineFull && !closing && queue.size() < service.limits().maxPipelined()) {
             // core's backpressure holds its own reason while the channel is unwritable, so this cannot resume under it
             ReadPause.resume(ctx.channel(), PIPELINE_FULL);
+            pipelineFull = false;
         }
         if (closing) {
             queue.forEach(Exchange::release);
@@ -281,9 +342,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (queue.isEmpty() && receiving == null) {
             if (draining && !http2) {
                 closing = true;
+                ctx.flush();
                 ctx.close();
             } else {
-                scheduleIdle();
+                becameIdle();
             }
         }
     }
@@ -296,16 +358,21 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 && !(r.bodyKind() == HttpResponse.BodyKind.STREAM && h.protocolVersion() == HttpVersion.HTTP_1_0);
         service.decorate(r, secure);
         boolean head = h != null && h.method().equals(HttpMethod.HEAD);
-        boolean sendfile = !http2 && !secure && ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null;
-        ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, sendfile, head, keepAlive,
-                h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion(), service.blockingExecutor());
+        boolean now = !reading;
+        ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, r.bodyKind() == HttpResponse.BodyKind.FILE && sendfile(),
+                head, keepAlive, h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion(), service.blockingExecutor(), now);
         ChannelFuture done = ResponseWriter.write(ctx, r, mode);
-        long bytes = head ? 0 : r.contentLength();
-        String referer = h == null ? null : h.headers().get(HttpHeaderNames.REFERER);
-        String agent = h == null ? null : h.headers().get(HttpHeaderNames.USER_AGENT);
-        String protocol = http2 ? "HTTP/2.0" : h == null ? "HTTP/1.1" : h.protocolVersion().text();
-        done.addListener(f -> AccessLog.log(connection.remoteAddress(), ex.requestLine(), r.status(), bytes, referer,
-                agent, protocol, ex.start));
+        if (!now) {
+            unflushed = true;
+        }
+        if (AccessLog.enabled()) {
+            long bytes = head ? 0 : r.contentLength();
+            String referer = h == null ? null : h.headers().get(HttpHeaderNames.REFERER);
+            String agent = h == null ? null : h.headers().get(HttpHeaderNames.USER_AGENT);
+            String protocol = http2 ? "HTTP/2.0" : h == null ? "HTTP/1.1" : h.protocolVersion().text();
+            done.addListener(f -> AccessLog.log(connection.remoteAddress(), ex.requestLine(), r.status(), bytes,
+                    referer, agent, protocol, ex.start));
+        }
         if (!keepAlive) {
             closing = true;
             done.addListener(ChannelFutureListener.CLOSE);
@@ -318,6 +385,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             draining = true;
             if (queue.isEmpty() && receiving == null && !closing) {
                 closing = true;
+                ctx.flush();
                 ctx.close();
             }
             return;
@@ -325,30 +393,50 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(ctx, evt);
     }
 
-    private void scheduleIdle() {
-        long millis = service.limits().keepAliveTimeout().toMillis();
-        if (http2 || millis == 0 || idleTimer != null || ctx == null) {
-            return;
+    /** True when file bodies may go out by sendfile: plaintext HTTP/1.1, no TLS handler in the pipeline. */
+    private boolean sendfile() {
+        if (sendfile == null) {
+            sendfile = !http2 && !secure && ctx.pipeline().get(SslHandler.class) == null;
         }
-        idleTimer = ctx.executor().schedule(() -> {
-            idleTimer = null;
-            if (queue.isEmpty() && receiving == null && !closing) {
-                closing = true;
-                ctx.close();
-            }
-        }, millis, TimeUnit.MILLISECONDS);
+        return sendfile;
     }
 
-    private void cancelIdle() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
+    /** Nothing owed and nothing being received: the keep-alive timeout runs from now. */
+    private void becameIdle() {
+        if (idleNanos == 0 || ctx == null) {
+            return;
         }
+        idleSince = ctx.executor().ticker().nanoTime();
+        if (idleTimer == null) {
+            idleTimer = ctx.executor().schedule(idleCheck, idleNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkIdle() {
+        idleTimer = null;
+        if (closing) {
+            return;
+        }
+        long left = idleNanos;
+        if (queue.isEmpty() && receiving == null) {
+            left -= ctx.executor().ticker().nanoTime() - idleSince;
+            if (left <= 0) {
+                closing = true;
+                ctx.flush();
+                ctx.close();
+                return;
+            }
+        }
+        // busy (the full timeout again, counted anew once idle) or idle for less than the timeout
+        idleTimer = ctx.executor().schedule(idleCheck, left, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelIdle();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
         queue.forEach(Exchange::release);
         queue.clear();
         if (receiving != null) {
@@ -360,8 +448,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("closing {} after an error: {}", ctx.channel(), cause.toString());
+        if (log.isDebugEnabled()) {
+            log.debug("closing {} after an error: {}", ctx.channel(), cause.toString());
+        }
         closing = true;
+        ctx.flush();
         ctx.close();
     }
 }

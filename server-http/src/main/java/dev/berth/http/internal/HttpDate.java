@@ -1,21 +1,22 @@
 package dev.berth.http.internal;
 
 import io.netty.handler.codec.DateFormatter;
+import io.netty.util.AsciiString;
 import java.util.Date;
 
 /** The {@code Date} header value, formatted once per second rather than once per response. */
 final class HttpDate {
-    private static volatile Stamp stamp = new Stamp(-1, "");
+    private static volatile Stamp stamp = new Stamp(-1, AsciiString.EMPTY_STRING);
 
     private HttpDate() {
     }
 
     /** The current time in the IMF-fixdate form of RFC 9110, e.g. {@code Thu, 26 Nov 2026 03:20:46 GMT}. */
-    static String now() {
+    static AsciiString now() {
         long second = System.currentTimeMillis() / 1000;
         Stamp s = stamp;
         if (s.second != second) {
-            s = new Stamp(second, DateFormatter.format(new Date(second * 1000)));
+            s = new Stamp(second, new AsciiString(DateFormatter.format(new Date(second * 1000))));
             stamp = s;
         }
         return s.text;
@@ -23,9 +24,10 @@ final class HttpDate {
 
     private static final class Stamp {
         final long second;
-        final String text;
+        /** ASCII bytes, which the encoder copies as they are instead of converting characters. */
+        final AsciiString text;
 
-        Stamp(long second, String text) {
+        Stamp(long second, AsciiString text) {
             this.second = second;
             this.text = text;
         }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 
 /**
  * Installs the handlers of each HTTP version after a given handler: HTTP/1.1 gets the strict decoder,
@@ -37,7 +38,8 @@ public final class HttpPipelines {
         p.addAfter(after, DECODER, new StrictRequestDecoder(service.limits()));
         p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
         p.addAfter(ENCODER, CHUNKED, new ChunkedWriteHandler());
-        p.addAfter(CHUNKED, EXCHANGE, new ExchangeHandler(service, connection, false));
+        p.addAfter(CHUNKED, EXCHANGE, new ExchangeHandler(service, connection, false,
+                connection.tlsSession().orElse(null)));
     }
 
     /** HTTP/2 handlers, placed right after {@code after}; the connection preface is read by the codec. */
@@ -45,6 +47,7 @@ public final class HttpPipelines {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(service.limits().maxConcurrentStreams())
                 .maxHeaderListSize(service.limits().maxHeaderSize());
+        SSLSession tls = connection.tlsSession().orElse(null);
         p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
         p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
@@ -64,7 +67,7 @@ public final class HttpPipelines {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new ChunkedWriteHandler());
-                stream.pipeline().addLast(new ExchangeHandler(service, connection, true));
+                stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
             }
         }));
     }

@@ -81,42 +81,56 @@ public final class HttpService {
         return s == null ? ForkJoinPool.commonPool() : s.blockingExecutor();
     }
 
-    /** Answers a request: the HTTPS redirect on a plaintext listener, else the matching route or the fallback. */
-    CompletableFuture<HttpResponse> serve(ServerRequest r, ConnectionContext connection) {
+    /**
+     * How one request is to be answered, decided once when its head arrives: the server's own answer
+     * (the HTTPS redirect, 405, 501) or a handler, and whether that handler reads the body as a stream.
+     */
+    static final class Plan {
+        final HttpResponse answer;
+        final AsyncHttpHandler handler;
+        final boolean streaming;
+
+        private Plan(HttpResponse answer, AsyncHttpHandler handler, boolean streaming) {
+            this.answer = answer;
+            this.handler = handler;
+            this.streaming = streaming;
+        }
+    }
+
+    /** Decides how to answer: the HTTPS redirect on a plaintext listener, else the matching route or the fallback. */
+    Plan plan(ServerRequest r, ConnectionContext connection) {
         Optional<HttpResponse> toHttps = redirectFor(r, connection);
         if (toHttps.isPresent()) {
-            return CompletableFuture.completedFuture(toHttps.get());
+            return new Plan(toHttps.get(), null, false);
         }
         Router.Match m = router.resolve(r.method(), r.target().segments());
-        AsyncHttpHandler handler;
         if (m == null) {
-            handler = fallback;
-        } else if (m.handler == null && !Syntax.isStandardMethod(r.method())) {
-            return CompletableFuture.completedFuture(HttpResponse.error(501, "method " + r.method() + " is not implemented"));
-        } else if (m.handler == null) {
+            return new Plan(null, fallback, false);
+        }
+        if (m.handler == null && !Syntax.isStandardMethod(r.method())) {
+            return new Plan(HttpResponse.error(501, "method " + r.method() + " is not implemented"), null, false);
+        }
+        if (m.handler == null) {
             String allow = String.join(", ", m.allowed);
             HttpResponse answer = r.method().equals("OPTIONS") ? HttpResponse.empty(204)
                     : HttpResponse.error(405, "method " + r.method() + " not allowed");
-            return CompletableFuture.completedFuture(answer.header(HttpHeaderNames.ALLOW.toString(), allow));
-        } else {
-            r.pathParameters(m.parameters);
-            handler = m.handler;
+            return new Plan(answer.header(HttpHeaderNames.ALLOW.toString(), allow), null, false);
+        }
+        r.pathParameters(m.parameters);
+        return new Plan(null, m.handler, m.streaming);
+    }
+
+    /** Answers a request as planned; a handler that throws or returns no future becomes a failed future. */
+    CompletableFuture<HttpResponse> serve(ServerRequest r, Plan plan) {
+        if (plan.answer != null) {
+            return CompletableFuture.completedFuture(plan.answer);
         }
         try {
-            CompletableFuture<HttpResponse> f = handler.handle(r);
+            CompletableFuture<HttpResponse> f = plan.handler.handle(r);
             return f == null ? CompletableFuture.failedFuture(new NullPointerException("handler returned no future")) : f;
         } catch (RuntimeException | Error e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /** True when the request's route reads its body as a stream, so it is to be called as soon as the head arrives. */
-    boolean streams(ServerRequest r, ConnectionContext connection) {
-        if (redirectFor(r, connection).isPresent()) {
-            return false;
-        }
-        Router.Match m = router.resolve(r.method(), r.target().segments());
-        return m != null && m.streaming;
     }
 
     /** Adds the headers the HTTPS policy asks for. */
@@ -127,7 +141,7 @@ public final class HttpService {
     }
 
     private Optional<HttpResponse> redirectFor(ServerRequest r, ConnectionContext connection) {
-        if (!redirect || connection.listener().tlsMode() != TlsMode.NONE || server == null) {
+        if (!redirect || server == null || connection.listener().tlsMode() != TlsMode.NONE) {
             return Optional.empty();
         }
         Optional<InetSocketAddress> https = server.listenerAddress(httpsListener);

@@ -10,6 +10,8 @@ import java.util.Map;
 
 /** A request target split into its raw path, decoded path segments and raw query. */
 public final class RequestTarget {
+    /** The segments of {@code /}: one empty segment. */
+    private static final List<String> ROOT = List.of("");
     private final String rawPath;
     private final String rawQuery;
     private final List<String> segments;
@@ -40,14 +42,21 @@ public final class RequestTarget {
         int q = t.indexOf('?');
         String path = q < 0 ? t : t.substring(0, q);
         String query = q < 0 ? "" : t.substring(q + 1);
-        List<String> segments = new ArrayList<>();
-        String[] raw = path.equals("/") ? new String[] {""} : path.substring(1).split("/", -1);
-        for (String s : raw) {
-            String d = decode(s, false);
+        if (path.equals("/")) {
+            return new RequestTarget(path, query, ROOT);
+        }
+        List<String> segments = new ArrayList<>(4);
+        for (int from = 1; ; ) {
+            int slash = path.indexOf('/', from);
+            String d = decode(path.substring(from, slash < 0 ? path.length() : slash), false);
             if (d == null || d.indexOf('/') >= 0 || d.indexOf('\\') >= 0 || d.indexOf('\0') >= 0) {
                 return null;
             }
             segments.add(d);
+            if (slash < 0) {
+                break;
+            }
+            from = slash + 1;
         }
         return new RequestTarget(path, query, Collections.unmodifiableList(segments));
     }

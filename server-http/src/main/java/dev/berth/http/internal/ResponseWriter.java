@@ -6,8 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executor;
  */
 final class ResponseWriter {
     private static final int CHUNK = 16 * 1024;
+    private static final AsciiString[] LENGTHS = new AsciiString[4096];
 
     /** How a response goes out on this connection. */
     static final class Mode {
@@ -40,10 +42,13 @@ final class ResponseWriter {
         final HttpVersion requestVersion;
         /** Where stream bodies are read, so a slow {@link InputStream} never blocks the event loop. */
         final Executor blocking;
+        /** Flush at once; false inside a read batch, whose end flushes every answer written during it. */
+        final boolean flush;
 
         Mode(boolean http2, boolean sendfile, boolean head, boolean keepAlive, HttpVersion requestVersion,
-             Executor blocking) {
+             Executor blocking, boolean flush) {
             this.blocking = blocking;
+            this.flush = flush;
             this.http2 = http2;
             this.sendfile = sendfile;
             this.head = head;
@@ -55,10 +60,12 @@ final class ResponseWriter {
     private ResponseWriter() {
     }
 
-    /** Writes and flushes the response; the future completes when its last part is written. */
+    /** Writes the response, flushing it when the mode says so; the future completes when its last part is written. */
     static ChannelFuture write(ChannelHandlerContext ctx, HttpResponse r, Mode mode) {
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
-        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders().add(r.headers());
+        // a copy, since a handler may answer with the same HttpResponse many times; HttpResponse's own
+        // headers validated every name and value as it was set, and the ones added here are the server's
+        HttpHeaders h = HeaderMaps.unchecked(8).add(r.headers());
         if (!h.contains(HttpHeaderNames.DATE)) {
             h.set(HttpHeaderNames.DATE, HttpDate.now());
         }
@@ -84,11 +91,11 @@ final class ResponseWriter {
                 return writeStream(ctx, r, status, h, mode, bodiless);
             default:
                 if (!bodiless) {
-                    h.set(HttpHeaderNames.CONTENT_LENGTH, r.bodyBytes().length);
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength(r.bodyBytes().length));
                 }
-                return ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                         mode.head || bodiless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.bodyBytes()),
-                        h, DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
+                        h, EmptyHttpHeaders.INSTANCE));
         }
     }
 
@@ -99,21 +106,21 @@ final class ResponseWriter {
             h.set(HttpHeaderNames.CONTENT_LENGTH, length);
         }
         if (mode.head || bodiless || length == 0) {
-            return headersOnly(ctx, status, h);
+            return headersOnly(ctx, status, h, mode);
         }
         FileChannel file;
         try {
             file = FileChannel.open(r.file(), StandardOpenOption.READ);
         } catch (IOException e) {
-            return writeError(ctx, "file " + r.file().getFileName() + " could not be opened");
+            return writeError(ctx, "file " + r.file().getFileName() + " could not be opened", mode);
         }
         ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         if (mode.sendfile) {
             ctx.write(new DefaultFileRegion(file, r.fileOffset(), length));
-            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            return last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
         }
         try {
-            return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(file, r.fileOffset(), length, CHUNK)));
+            return last(ctx, mode, new HttpChunkedInput(new ChunkedNioFile(file, r.fileOffset(), length, CHUNK)));
         } catch (IOException e) {
             closeQuietly(file);
             return ctx.close();
@@ -125,18 +132,18 @@ final class ResponseWriter {
         InputStream in = r.bodyStream();
         if (mode.head || bodiless) {
             closeQuietly(in);
-            return headersOnly(ctx, status, h);
+            return headersOnly(ctx, status, h, mode);
         }
         h.remove(HttpHeaderNames.CONTENT_LENGTH);
         if (mode.http2 || mode.requestVersion != HttpVersion.HTTP_1_0) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
-            return ctx.writeAndFlush(new HttpChunkedInput(offLoop(ctx, in, mode)));
+            return last(ctx, mode, new HttpChunkedInput(offLoop(ctx, in, mode)));
         }
         // HTTP/1.0 has no chunked coding: the body ends when the connection closes (the caller closes it).
         ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         ctx.write(offLoop(ctx, in, mode));
-        return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        return last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
     }
 
     private static OffLoopStream offLoop(ChannelHandlerContext ctx, InputStream in, Mode mode) {
@@ -148,17 +155,36 @@ final class ResponseWriter {
         });
     }
 
-    private static ChannelFuture headersOnly(ChannelHandlerContext ctx, HttpResponseStatus status, HttpHeaders h) {
-        return ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, h,
-                DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
+    /** The Content-Length value as ASCII, the small ones made once and shared (AsciiString is immutable). */
+    private static AsciiString contentLength(int length) {
+        if (length >= LENGTHS.length) {
+            return AsciiString.of(Integer.toString(length));
+        }
+        AsciiString v = LENGTHS[length];
+        if (v == null) {
+            v = AsciiString.of(Integer.toString(length));
+            LENGTHS[length] = v; // a race only makes an equal copy
+        }
+        return v;
     }
 
-    private static ChannelFuture writeError(ChannelHandlerContext ctx, String message) {
+    /** Writes a response's last part, and flushes unless the read batch's end will. */
+    private static ChannelFuture last(ChannelHandlerContext ctx, Mode mode, Object part) {
+        return mode.flush ? ctx.writeAndFlush(part) : ctx.write(part);
+    }
+
+    private static ChannelFuture headersOnly(ChannelHandlerContext ctx, HttpResponseStatus status, HttpHeaders h,
+                                             Mode mode) {
+        return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER, h,
+                EmptyHttpHeaders.INSTANCE));
+    }
+
+    private static ChannelFuture writeError(ChannelHandlerContext ctx, String message, Mode mode) {
         HttpResponse e = HttpResponse.error(500, message);
-        HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders().add(e.headers());
+        HttpHeaders h = HeaderMaps.unchecked(8).add(e.headers());
         h.set(HttpHeaderNames.CONTENT_LENGTH, e.bodyBytes().length);
-        return ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                Unpooled.wrappedBuffer(e.bodyBytes()), h, DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
+        return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                Unpooled.wrappedBuffer(e.bodyBytes()), h, EmptyHttpHeaders.INSTANCE));
     }
 
     private static void closeQuietly(AutoCloseable c) {

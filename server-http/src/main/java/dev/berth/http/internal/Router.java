@@ -21,12 +21,20 @@ public final class Router {
     private static final class Route {
         final String method;
         final String[] segments;
+        /** Per segment, the parameter's name, or null for a literal segment: worked out once, not per request. */
+        final String[] parameters;
         final AsyncHttpHandler handler;
         final boolean streaming;
 
         Route(String method, String[] segments, AsyncHttpHandler handler, boolean streaming) {
             this.method = method;
             this.segments = segments;
+            this.parameters = new String[segments.length];
+            for (int i = 0; i < segments.length; i++) {
+                if (segments[i].startsWith("{")) {
+                    parameters[i] = segments[i].substring(1, segments[i].length() - 1);
+                }
+            }
             this.handler = handler;
             this.streaming = streaming;
         }
@@ -76,10 +84,11 @@ public final class Router {
      * Returns null when no route's pattern matches the path at all.
      */
     public Match resolve(String method, List<String> path) {
-        Set<String> allowed = new TreeSet<>();
+        // allocated only when a path matches under another method: the common hit allocates nothing but the Match
+        Set<String> allowed = null;
         Match headFallback = null;
         for (Route r : routes) {
-            Map<String, String> params = match(r.segments, path);
+            Map<String, String> params = match(r, path);
             if (params == null) {
                 continue;
             }
@@ -89,12 +98,15 @@ public final class Router {
             if (method.equals("HEAD") && r.method.equals("GET") && headFallback == null) {
                 headFallback = new Match(r.handler, params, Set.of(), r.streaming);
             }
+            if (allowed == null) {
+                allowed = new TreeSet<>();
+            }
             allowed.add(r.method);
         }
         if (headFallback != null) {
             return headFallback;
         }
-        if (allowed.isEmpty()) {
+        if (allowed == null) {
             return null;
         }
         if (allowed.contains("GET")) {
@@ -104,22 +116,24 @@ public final class Router {
         return new Match(null, Map.of(), Collections.unmodifiableSet(allowed), false);
     }
 
-    private static Map<String, String> match(String[] pattern, List<String> path) {
+    private static Map<String, String> match(Route route, List<String> path) {
+        String[] pattern = route.segments;
         if (pattern.length != path.size()) {
             return null;
         }
         Map<String, String> params = null;
         for (int i = 0; i < pattern.length; i++) {
-            String p = pattern[i];
-            if (p.startsWith("{")) {
-                if (path.get(i).isEmpty()) {
+            String name = route.parameters[i];
+            String segment = path.get(i);
+            if (name != null) {
+                if (segment.isEmpty()) {
                     return null;
                 }
                 if (params == null) {
                     params = new LinkedHashMap<>();
                 }
-                params.put(p.substring(1, p.length() - 1), path.get(i));
-            } else if (!p.equals(path.get(i))) {
+                params.put(name, segment);
+            } else if (!pattern[i].equals(segment)) {
                 return null;
             }
         }

@@ -14,7 +14,7 @@ final class ServerRequest implements HttpRequest {
     private final String method;
     private final RequestTarget target;
     private final HttpHeaders headers;
-    private final byte[] body;
+    private byte[] body;
     private final InetSocketAddress remote;
     private final SSLSession tls;
     private final String protocol;
@@ -35,6 +35,11 @@ final class ServerRequest implements HttpRequest {
 
     void pathParameters(Map<String, String> parameters) {
         this.pathParameters = Map.copyOf(parameters);
+    }
+
+    /** Sets the body once it is complete (the request is built when its head arrives). */
+    void body(byte[] complete) {
+        this.body = complete;
     }
 
     /** Makes {@link #bodyStream()} deliver the body as it arrives. */

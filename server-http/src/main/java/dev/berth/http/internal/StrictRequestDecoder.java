@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,8 +34,20 @@ import java.util.concurrent.TimeUnit;
  * slices, then a {@link LastHttpContent} (also for requests without a body).
  */
 public final class StrictRequestDecoder extends ByteToMessageDecoder {
-    /** Compiled once: {@code String.split("\r\n")} would compile this pattern for every request. */
-    private static final java.util.regex.Pattern CRLF = java.util.regex.Pattern.compile("\r\n");
+    /** Trailer names and values are checked here, character by character, so the headers object need not check them again. */
+    private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory()
+            .withValidation(false);
+    /**
+     * Field names most requests carry, by length: found without a copy, and hashed once for good (Netty's
+     * constants cache their hash). Host, Content-Length and Transfer-Encoding must stay among them.
+     */
+    private static final AsciiString[][] KNOWN_NAMES = byLength(HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT,
+            HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.ACCEPT_LANGUAGE, HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.COOKIE, HttpHeaderNames.REFERER, HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.AUTHORIZATION,
+            HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.PRAGMA, HttpHeaderNames.UPGRADE, HttpHeaderNames.ORIGIN,
+            HttpHeaderNames.IF_NONE_MATCH, HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.EXPECT,
+            HttpHeaderNames.RANGE, HttpHeaderNames.TE);
     private static final int MAX_CHUNK_LINE = 1024;
     private static final int MAX_HEADER_FIELDS = 128;
 
@@ -172,9 +186,10 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
                 return false;
             }
         }
-        startHeadTimer(ctx);
         int end = scanHeaderBlock(in, true);
         if (end < 0) {
+            // only a head that does not arrive whole in one read needs a timer: the common case schedules nothing
+            startHeadTimer(ctx);
             return false;
         }
         cancelHeadTimer();
@@ -194,56 +209,79 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         int base = in.readerIndex();
         int readable = in.readableBytes();
         int lineStart = scanned == 0 ? 0 : lastLineStart;
-        for (int i = scanned; i < readable; i++) {
-            byte b = in.getByte(base + i);
-            if (b == '\r') {
-                if (i + 1 >= readable) {
-                    scanned = i;
+        int i = scanned;
+        while (i < readable) {
+            // jump to the next CR or LF, looking no further than the size limit allows
+            boolean inRequestLine = withRequestLine && requestLineEnd < 0;
+            long last = inRequestLine ? limits.maxRequestLine() : (long) Math.max(requestLineEnd, 0) + limits.maxHeaderSize();
+            int end = (int) Math.min(readable, last + 1);
+            int found = in.forEachByte(base + i, end - i, ByteProcessor.FIND_CRLF);
+            int at = found < 0 ? end : found - base;
+            if (at > i) {
+                checkSize(at - 1, withRequestLine);
+            }
+            if (found < 0) {
+                if (end < readable) {
+                    checkSize(end, withRequestLine); // the limit cut the search short: always a refusal
+                }
+                break;
+            }
+            if (in.getByte(base + at) == '\r') {
+                if (at + 1 >= readable) {
+                    scanned = at;
                     lastLineStart = lineStart;
                     return -1;
                 }
-                if (in.getByte(base + i + 1) != '\n') {
+                if (in.getByte(base + at + 1) != '\n') {
                     throw new Refusal(400, "bare CR in the header section");
                 }
-            } else if (b == '\n') {
-                if (i == 0 || in.getByte(base + i - 1) != '\r') {
+            } else {
+                if (at == 0 || in.getByte(base + at - 1) != '\r') {
                     throw new Refusal(400, "bare LF in the header section");
                 }
-                boolean empty = i - 1 == lineStart;
+                boolean empty = at - 1 == lineStart;
                 if (withRequestLine && requestLineEnd < 0) {
                     if (empty) {
                         throw new Refusal(400, "empty request line");
                     }
-                    requestLineEnd = i + 1;
+                    requestLineEnd = at + 1;
                 } else if (empty) {
-                    return i + 1;
+                    return at + 1;
                 }
-                lineStart = i + 1;
+                lineStart = at + 1;
             }
-            if (withRequestLine && requestLineEnd < 0) {
-                if (i >= limits.maxRequestLine()) {
-                    throw new Refusal(414, "request line longer than " + limits.maxRequestLine() + " bytes");
-                }
-            } else if (i - Math.max(requestLineEnd, 0) >= limits.maxHeaderSize()) {
-                throw new Refusal(431, "header section larger than " + limits.maxHeaderSize() + " bytes");
-            }
+            checkSize(at, withRequestLine);
+            i = at + 1;
         }
         scanned = readable;
         lastLineStart = lineStart;
         return -1;
     }
 
+    /** Refuses once the byte at {@code i} (from the head's start) lies beyond the request line's or header section's limit. */
+    private void checkSize(int i, boolean withRequestLine) throws Refusal {
+        if (withRequestLine && requestLineEnd < 0) {
+            if (i >= limits.maxRequestLine()) {
+                throw new Refusal(414, "request line longer than " + limits.maxRequestLine() + " bytes");
+            }
+        } else if (i - Math.max(requestLineEnd, 0) >= limits.maxHeaderSize()) {
+            throw new Refusal(431, "header section larger than " + limits.maxHeaderSize() + " bytes");
+        }
+    }
+
     private void parseRequest(String head, List<Object> out) throws Refusal {
-        String[] lines = CRLF.split(head);
-        String[] parts = lines[0].split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        // the head ends in CRLF CRLF and has no empty line before that (the scan stopped at the first)
+        int lineEnd = head.indexOf("\r\n");
+        int sp1 = head.indexOf(' ');
+        int sp2 = sp1 < 0 || sp1 > lineEnd ? -1 : head.indexOf(' ', sp1 + 1);
+        if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd || sp2 == sp1 + 1 || head.lastIndexOf(' ', lineEnd) != sp2) {
             throw new Refusal(400, "malformed request line");
         }
-        String method = parts[0];
+        String method = head.substring(0, sp1);
         if (!Syntax.isToken(method)) {
             throw new Refusal(400, "malformed method");
         }
-        String target = parts[1];
+        String target = head.substring(sp1 + 1, sp2);
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c <= 0x20 || c >= 0x7F || c == '#') {
@@ -252,12 +290,12 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
         }
         HttpVersion version;
-        if (parts[2].equals("HTTP/1.1")) {
+        if (head.startsWith("HTTP/1.1", sp2 + 1) && sp2 + 9 == lineEnd) {
             version = HttpVersion.HTTP_1_1;
-        } else if (parts[2].equals("HTTP/1.0")) {
+        } else if (head.startsWith("HTTP/1.0", sp2 + 1) && sp2 + 9 == lineEnd) {
             version = HttpVersion.HTTP_1_0;
-        } else if (parts[2].matches("HTTP/[0-9]\\.[0-9]")) {
-            throw new Refusal(505, "HTTP version " + parts[2].substring(5) + " is not supported");
+        } else if (head.substring(sp2 + 1, lineEnd).matches("HTTP/[0-9]\\.[0-9]")) {
+            throw new Refusal(505, "HTTP version " + head.substring(sp2 + 6, lineEnd) + " is not supported");
         } else {
             throw new Refusal(400, "malformed HTTP version");
         }
@@ -265,35 +303,51 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
                 || target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8))) {
             throw new Refusal(400, "request target must be a path, an absolute URI, or * for OPTIONS");
         }
-        if (lines.length - 1 > MAX_HEADER_FIELDS) {
+        if (countLines(head, lineEnd + 2) > MAX_HEADER_FIELDS) {
             throw new Refusal(431, "more than " + MAX_HEADER_FIELDS + " header fields");
         }
-        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
-        for (int i = 1; i < lines.length; i++) {
-            addField(headers, lines[i]);
+        HttpHeaders headers = HeaderMaps.unchecked(8);
+        int hosts = 0;
+        int lengths = 0;
+        int codings = 0;
+        String host = null;
+        String length = null;
+        for (int start = lineEnd + 2; start < head.length() - 2; ) {
+            int end = head.indexOf("\r\n", start);
+            CharSequence name = addField(headers, head, start, end);
+            // counted as they are added, so that the checks below need no list of each field's values;
+            // these names are always among the known ones, so they are always these very objects
+            if (name == HttpHeaderNames.HOST) {
+                hosts++;
+                host = headers.get(HttpHeaderNames.HOST);
+            } else if (name == HttpHeaderNames.CONTENT_LENGTH) {
+                lengths++;
+                length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+            } else if (name == HttpHeaderNames.TRANSFER_ENCODING) {
+                codings++;
+            }
+            start = end + 2;
         }
-        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
         if (hosts > 1 || hosts == 0 && version == HttpVersion.HTTP_1_1) {
             throw new Refusal(400, hosts == 0 ? "missing Host header" : "more than one Host header");
         }
-        if (hosts == 1 && !Syntax.isHost(headers.get(HttpHeaderNames.HOST))) {
+        if (hosts == 1 && !Syntax.isHost(host)) {
             throw new Refusal(400, "malformed Host header");
         }
         DefaultHttpRequest request = new DefaultHttpRequest(version, HttpMethod.valueOf(method), target, headers);
         bodyRead = 0;
-        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        List<String> cl = headers.getAll(HttpHeaderNames.CONTENT_LENGTH);
-        if (!te.isEmpty()) {
-            if (!cl.isEmpty()) {
+        if (codings > 0) {
+            if (lengths > 0) {
                 throw new Refusal(400, "both Content-Length and Transfer-Encoding");
             }
             if (version == HttpVersion.HTTP_1_0) {
                 throw new Refusal(400, "Transfer-Encoding in an HTTP/1.0 request");
             }
-            String[] codings = String.join(",", te).split(",", -1);
-            for (int i = 0; i < codings.length; i++) {
-                String c = codings[i].trim().toLowerCase(Locale.ROOT);
-                boolean last = i == codings.length - 1;
+            List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+            String[] each = String.join(",", te).split(",", -1);
+            for (int i = 0; i < each.length; i++) {
+                String c = each[i].trim().toLowerCase(Locale.ROOT);
+                boolean last = i == each.length - 1;
                 if (c.equals("chunked") != last) {
                     throw new Refusal(400, last ? "Transfer-Encoding does not end in chunked" : "chunked applied twice");
                 }
@@ -303,23 +357,22 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
             }
             out.add(request);
             state = State.CHUNK_SIZE;
-        } else if (!cl.isEmpty()) {
-            if (cl.size() > 1) {
+        } else if (lengths > 0) {
+            if (lengths > 1) {
                 throw new Refusal(400, "more than one Content-Length");
             }
-            String v = cl.get(0);
-            if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (length.isEmpty() || length.length() > 18 || !isDigits(length)) {
                 throw new Refusal(400, "invalid Content-Length");
             }
-            long length = Long.parseLong(v);
-            if (length > limits.maxBodySize()) {
-                throw new Refusal(413, "body of " + length + " bytes is over the limit of " + limits.maxBodySize());
+            long declared = Long.parseLong(length);
+            if (declared > limits.maxBodySize()) {
+                throw new Refusal(413, "body of " + declared + " bytes is over the limit of " + limits.maxBodySize());
             }
             out.add(request);
-            if (length == 0) {
+            if (declared == 0) {
                 out.add(LastHttpContent.EMPTY_LAST_CONTENT);
             } else {
-                remaining = length;
+                remaining = declared;
                 state = State.FIXED_BODY;
             }
         } else {
@@ -328,26 +381,87 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private static void addField(HttpHeaders headers, String line) throws Refusal {
-        if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+    /** The number of CRLF-ended lines in {@code block} from {@code from}, the empty last one not counted. */
+    private static int countLines(String block, int from) {
+        int n = 0;
+        for (int i = block.indexOf('\n', from); i >= 0; i = block.indexOf('\n', i + 1)) {
+            n++;
+        }
+        return n - 1;
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The known field name spelled, in any case, by {@code length} characters of {@code block} from {@code start}. */
+    private static AsciiString knownName(String block, int start, int length) {
+        AsciiString[] candidates = length < KNOWN_NAMES.length ? KNOWN_NAMES[length] : null;
+        if (candidates != null) {
+            for (AsciiString known : candidates) {
+                // ISO-8859-1 text: no character outside ASCII matches an ASCII letter ignoring case
+                if (block.regionMatches(true, start, known.toString(), 0, length)) {
+                    return known;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static AsciiString[][] byLength(AsciiString... names) {
+        AsciiString[][] table = new AsciiString[32][];
+        for (AsciiString n : names) {
+            AsciiString[] old = table[n.length()] == null ? new AsciiString[0] : table[n.length()];
+            AsciiString[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = n;
+            table[n.length()] = grown;
+        }
+        return table;
+    }
+
+    /**
+     * Checks and adds the field on {@code block}'s line from {@code start} to {@code end} (its CR); returns its
+     * name, which for a known name is Netty's lower-case constant (HTTP field names are case-insensitive).
+     */
+    private static CharSequence addField(HttpHeaders headers, String block, int start, int end) throws Refusal {
+        char first = block.charAt(start);
+        if (first == ' ' || first == '\t') {
             throw new Refusal(400, "obsolete line folding in the header section");
         }
-        int colon = line.indexOf(':');
-        if (colon < 1) {
+        int colon = block.indexOf(':', start);
+        if (colon <= start || colon > end) {
             throw new Refusal(400, "header line without a field name");
         }
-        String name = line.substring(0, colon);
-        if (!Syntax.isToken(name)) {
-            throw new Refusal(400, "invalid header field name");
+        CharSequence name = knownName(block, start, colon - start);
+        if (name == null) {
+            String unknown = block.substring(start, colon);
+            if (!Syntax.isToken(unknown)) {
+                throw new Refusal(400, "invalid header field name");
+            }
+            name = unknown;
         }
-        String value = Syntax.trimOws(line.substring(colon + 1));
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        int from = colon + 1;
+        int to = end;
+        while (from < to && (block.charAt(from) == ' ' || block.charAt(from) == '\t')) {
+            from++;
+        }
+        while (to > from && (block.charAt(to - 1) == ' ' || block.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            char c = block.charAt(i);
             if (c != '\t' && (c < 0x20 || c == 0x7F)) {
                 throw new Refusal(400, "control character in header field " + name);
             }
         }
-        headers.add(name, value);
+        headers.add(name, block.substring(from, to));
+        return name;
     }
 
     private boolean chunkSize(ByteBuf in) throws Refusal {
@@ -418,9 +532,11 @@ public final class StrictRequestDecoder extends ByteToMessageDecoder {
         in.skipBytes(end);
         scanned = 0;
         requestLineEnd = -1;
-        HttpHeaders trailing = DefaultHttpHeadersFactory.trailersFactory().withValidation(false).newHeaders();
-        for (String line : CRLF.split(block)) {
-            addField(trailing, line);
+        HttpHeaders trailing = TRAILERS.newHeaders();
+        for (int start = 0; start < block.length() - 2; ) {
+            int lineEnd = block.indexOf("\r\n", start);
+            addField(trailing, block, start, lineEnd);
+            start = lineEnd + 2;
         }
         for (String name : trailing.names()) {
             if (Syntax.isForbiddenTrailer(name.toLowerCase(java.util.Locale.ROOT))) {

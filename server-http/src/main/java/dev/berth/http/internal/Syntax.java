@@ -1,7 +1,6 @@
 package dev.berth.http.internal;
 
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The character classes of RFC 9110 that parsing needs: tokens, optional whitespace, chunk extensions. */
 final class Syntax {
@@ -9,8 +8,17 @@ final class Syntax {
     private static final Set<String> STANDARD_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-    /** Host = uri-host [ ":" port ], uri-host an IP-literal or a reg-name (IPv4 is a reg-name too); may be empty. */
-    private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?");
+    /** tchar by character code, looked up once per character of every method and field name. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TCHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+    }
+
+    /** The characters of a reg-name in a Host header, besides letters and digits. */
+    private static final String REG_NAME_OTHERS = "._~!$&'()*+,;=%-";
 
     /**
      * Fields a sender must not put in a trailer section (RFC 9110 section 6.5.1): framing, routing,
@@ -28,8 +36,51 @@ final class Syntax {
         return STANDARD_METHODS.contains(method);
     }
 
+    /**
+     * Host = uri-host [ ":" port ], uri-host an IP-literal ({@code [hex digits, colons, dots]}) or a reg-name
+     * (IPv4 is a reg-name too); may be empty. Scanned by hand: it runs for every request.
+     */
     static boolean isHost(String value) {
-        return HOST.matcher(value).matches();
+        int n = value.length();
+        int i = 0;
+        if (n > 0 && value.charAt(0) == '[') {
+            int close = value.indexOf(']');
+            if (close < 2) {
+                return false;
+            }
+            for (i = 1; i < close; i++) {
+                char c = value.charAt(i);
+                if (!(isHexDigit(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            while (i < n && isRegNameChar(value.charAt(i))) {
+                i++;
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        if (value.charAt(i) != ':') {
+            return false;
+        }
+        for (i++; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    private static boolean isRegNameChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || REG_NAME_OTHERS.indexOf(c) >= 0;
     }
 
     static boolean isForbiddenTrailer(String lowerCaseName) {
@@ -38,10 +89,7 @@ final class Syntax {
 
     /** tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA */
     static boolean isTokenChar(char c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-            return true;
-        }
-        return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        return c < 128 && TCHAR[c];
     }
 
     static boolean isToken(String s) {

@@ -3,18 +3,12 @@ package dev.berth.http.internal;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.ListenerConfig;
-import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ProxyTlv;
 import dev.berth.core.spi.ReadPause;
-import dev.berth.core.spi.ServerContext;
 import dev.berth.http.HttpLimits;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,40 +19,6 @@ import org.junit.jupiter.api.Test;
  * answers, so core's backpressure resuming reading cannot let a client that never reads queue more.
  */
 class PipelinePauseTest {
-    private static ConnectionContext context(Channel channel) {
-        ListenerConfig listener = ListenerConfig.tcp("http").protocol("http").build();
-        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 1);
-        return new ConnectionContext() {
-            public ListenerConfig listener() {
-                return listener;
-            }
-
-            public Channel channel() {
-                return channel;
-            }
-
-            public ServerContext server() {
-                return null;
-            }
-
-            public InetSocketAddress remoteAddress() {
-                return loopback;
-            }
-
-            public InetSocketAddress localAddress() {
-                return loopback;
-            }
-
-            public boolean proxied() {
-                return false;
-            }
-
-            public List<ProxyTlv> proxyTlvs() {
-                return List.of();
-            }
-        };
-    }
-
     @Test
     void aFullPipelineStaysPausedWhenBackpressureResumesAndResumesWhenAnswersGoOut() {
         HttpLimits limits = HttpLimits.DEFAULTS.withMaxPipelined(4);
@@ -72,7 +32,7 @@ class PipelinePauseTest {
         HttpService service = new HttpService(router, r -> CompletableFuture.completedFuture(HttpResponse.empty(404)),
                 limits, null, false, null, "https");
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelHandlerAdapter() { });
-        HttpPipelines.http1(channel.pipeline(), channel.pipeline().firstContext().name(), service, context(channel));
+        HttpPipelines.http1(channel.pipeline(), channel.pipeline().firstContext().name(), service, TestConnections.plaintext(channel));
 
         channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4), StandardCharsets.US_ASCII));
         assertFalse(channel.config().isAutoRead(), "four answers owed: reading stops");

@@ -47,6 +47,71 @@ class StrictRequestDecoderTest {
     }
 
     @Test
+    void aHeadArrivingWholeLeavesNoTimerBehindButAPartialOneArmsTheHeaderTimeout() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.ISO_8859_1));
+        assertInstanceOf(HttpRequest.class, ch.readInbound());
+        assertEquals(-1, ch.runScheduledPendingTasks(), "no timer scheduled for a head that came in one read");
+        ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHo", StandardCharsets.ISO_8859_1));
+        assertTrue(ch.runScheduledPendingTasks() > 0, "a partial head is timed");
+        ch.finishAndReleaseAll();
+    }
+
+    /** The first message decoded from the input, fed whole or one byte at a time. */
+    private static Object decodeWith(HttpLimits limits, String input, boolean byteByByte) {
+        EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(limits));
+        List<Object> out = byteByByte ? feedByteByByte(ch, input) : new ArrayList<>();
+        if (!byteByByte) {
+            ch.writeInbound(Unpooled.copiedBuffer(input, StandardCharsets.ISO_8859_1));
+            out.add(ch.readInbound());
+        }
+        Object first = out.get(0);
+        ch.finishAndReleaseAll();
+        return first;
+    }
+
+    @Test
+    void theSizeLimitsCutAtTheSameByteWhetherTheHeadArrivesWholeOrByteByByte() {
+        HttpLimits limits = HttpLimits.DEFAULTS.withMaxRequestLine(64).withMaxHeaderSize(128);
+        String line = "GET /" + "a".repeat(49) + " HTTP/1.1"; // 63 bytes before the CRLF
+        String field = "X: " + "b".repeat(113) + "\r\n"; // after Host (9 bytes), the final CR is byte 127
+        for (boolean byteByByte : new boolean[] {false, true}) {
+            assertInstanceOf(HttpRequest.class, decodeWith(limits, line + "\r\nHost: x\r\n\r\n", byteByByte));
+            assertEquals(414, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET /a" + line.substring(5) + "\r\nHost: x\r\n\r\n", byteByByte)).status());
+            assertEquals(414, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET /" + "a".repeat(500), byteByByte)).status());
+            assertInstanceOf(HttpRequest.class, decodeWith(limits, "GET / HTTP/1.1\r\nHost: x\r\n" + field + "\r\n", byteByByte));
+            assertEquals(431, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET / HTTP/1.1\r\nHost: x\r\nX: b" + field.substring(3) + "\r\n", byteByByte)).status());
+            assertEquals(431, assertInstanceOf(HttpDecodeFailure.class,
+                    decodeWith(limits, "GET / HTTP/1.1\r\nHost: x\r\nX: " + "b".repeat(1000), byteByByte)).status());
+        }
+    }
+
+    @Test
+    void fieldNamesCountForHostAndFramingWhateverTheirCase() {
+        HttpLimits limits = HttpLimits.DEFAULTS;
+        HttpRequest r = assertInstanceOf(HttpRequest.class, decodeWith(limits,
+                "GET / HTTP/1.1\r\nUSER-AGENT: a\r\nhOsT: x\r\nX-Custom-Name: v\r\n\r\n", false));
+        assertEquals("a", r.headers().get("User-Agent"));
+        assertEquals("x", r.headers().get("Host"));
+        assertEquals("v", r.headers().get("x-custom-name"));
+        String[][] refused = {
+            {"GET / HTTP/1.1\r\nhOsT: x\r\nHOST: y\r\n\r\n", "more than one Host"},
+            {"GET / HTTP/1.1\r\nX: y\r\n\r\n", "missing Host"},
+            {"POST / HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\nCONTENT-LENGTH: 1\r\n\r\nx", "more than one Content-Length"},
+            {"POST / HTTP/1.1\r\nHost: x\r\nContent-LENGTH: 3\r\ntransfer-ENCODING: chunked\r\n\r\n", "both"},
+            {"POST / HTTP/1.1\r\nHost: x\r\nTRANSFER-encoding: gzip\r\n\r\n", "does not end in chunked"},
+        };
+        for (String[] c : refused) {
+            HttpDecodeFailure f = assertInstanceOf(HttpDecodeFailure.class, decodeWith(limits, c[0], false), c[0]);
+            assertEquals(400, f.status(), c[0]);
+            assertTrue(f.reason().contains(c[1]), f.reason());
+        }
+    }
+
+    @Test
     void aRequestArrivingOneByteAtATimeIsDecodedWhole() {
         EmbeddedChannel ch = channel();
         List<Object> out = feedByteByByte(ch, "POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-A:  spaced value \r\nContent-Length: 3\r\n\r\nabc");

@@ -1,0 +1,168 @@
+package dev.berth.http.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.http.HttpLimits;
+import dev.berth.http.HttpResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP/1.1 exchange handler on an {@link EmbeddedChannel} with a mock clock: answers written during a
+ * read batch go out in one flush at its end, late answers at once, and the keep-alive timeout runs from the
+ * moment the connection last fell idle.
+ */
+class ExchangeHandlerTest {
+    private final MockTicker ticker = Ticker.newMockTicker();
+    private final CompletableFuture<HttpResponse> late = new CompletableFuture<>();
+
+    private EmbeddedChannel connection(HttpLimits limits) {
+        Router router = new Router();
+        router.add("GET", "/n/{n}", HttpService.onEventLoop(r -> HttpResponse.text("<" + r.pathParameter("n") + ">")));
+        router.add("GET", "/late", r -> late);
+        router.add("POST", "/upload", HttpService.onEventLoop(r -> HttpResponse.text("got " + r.body().length)));
+        HttpService service = new HttpService(router, r -> CompletableFuture.completedFuture(HttpResponse.empty(404)),
+                limits, null, false, null, "https");
+        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker)
+                .handlers(new ChannelHandlerAdapter() { }).build();
+        HttpPipelines.http1(channel.pipeline(), channel.pipeline().firstContext().name(), service,
+                TestConnections.plaintext(channel));
+        return channel;
+    }
+
+    private static ByteBuf bytes(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Everything flushed so far, as text. */
+    private static String written(EmbeddedChannel channel) {
+        StringBuilder out = new StringBuilder();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            out.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return out.toString();
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    }
+
+    @Test
+    void pipelinedAnswersOfOneReadBatchAreFlushedTogetherWhenTheBatchEnds() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS);
+        channel.pipeline().fireChannelRead(bytes(get("/n/1") + get("/n/2") + get("/n/3")));
+        assertEquals("", written(channel), "nothing flushed before the read batch ends");
+
+        channel.pipeline().fireChannelReadComplete();
+        String all = written(channel);
+        assertEquals(3, all.split("HTTP/1\\.1 200 OK", -1).length - 1, all);
+        assertTrue(all.indexOf("<1>") < all.indexOf("<2>") && all.indexOf("<2>") < all.indexOf("<3>"), all);
+        assertTrue(all.endsWith("<3>"), all);
+        assertTrue(channel.isOpen());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAnswerCompletedAfterTheReadBatchIsFlushedAtOnce() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS);
+        channel.writeInbound(bytes(get("/late")));
+        assertEquals("", written(channel));
+
+        late.complete(HttpResponse.text("at last"));
+        channel.runPendingTasks();
+        String answer = written(channel);
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK") && answer.endsWith("at last"), answer);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAnswerThatClosesTheConnectionIsFlushedBeforeTheClose() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS);
+        channel.pipeline().fireChannelRead(bytes("GET /n/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        assertTrue(channel.isOpen(), "the answer is still owed a flush");
+        channel.pipeline().fireChannelReadComplete();
+        String answer = written(channel);
+        assertTrue(answer.contains("connection: close") && answer.endsWith("<1>"), answer);
+        assertFalse(channel.isOpen());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void theKeepAliveTimeoutCountsFromTheLastAnswerNotFromTheFirst() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS.withKeepAliveTimeout(Duration.ofSeconds(1)));
+        ticker.advance(600, TimeUnit.MILLISECONDS);
+        channel.writeInbound(bytes(get("/n/1")));
+        assertTrue(written(channel).endsWith("<1>"));
+
+        ticker.advance(600, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen(), "idle for 0.6 s of the 1 s");
+        ticker.advance(300, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen(), "idle for 0.9 s of the 1 s");
+        ticker.advance(200, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isOpen(), "idle for 1.1 s");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void requestsLeaveTheOneKeepAliveTimerWhereItWasInsteadOfReschedulingIt() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS.withKeepAliveTimeout(Duration.ofSeconds(1)));
+        ticker.advance(600, TimeUnit.MILLISECONDS);
+        for (int i = 0; i < 10; i++) {
+            channel.writeInbound(bytes(get("/n/" + i)));
+        }
+        assertTrue(written(channel).endsWith("<9>"));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(400), channel.runScheduledPendingTasks(),
+                "the timer armed when the connection opened is the next task, still due at 1 s");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void theKeepAliveTimeoutDoesNotCloseAConnectionWhileARequestBodyIsArriving() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS.withKeepAliveTimeout(Duration.ofSeconds(1))
+                .withBodyTimeout(Duration.ofSeconds(30)));
+        channel.writeInbound(bytes("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab"));
+        for (int i = 0; i < 5; i++) {
+            ticker.advance(500, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+            assertTrue(channel.isOpen(), "a body is still arriving after " + (i + 1) * 500 + " ms");
+        }
+        channel.writeInbound(bytes("cd"));
+        assertTrue(written(channel).endsWith("got 4"));
+
+        ticker.advance(1100, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isOpen(), "idle for longer than the timeout once answered");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionThatNeverSendsARequestIsClosedAtTheKeepAliveTimeout() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS.withKeepAliveTimeout(Duration.ofSeconds(1)));
+        ticker.advance(999, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen());
+        ticker.advance(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isOpen());
+        assertNull(channel.readOutbound());
+        channel.finishAndReleaseAll();
+    }
+}
