@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Opens {@code --connections} TCP connections (TLS with {@code --tls}) to an echo server, has each
  * echo one byte (so the server has accepted and set it up, and the handshake is done), prints
  * {@code open N}, then holds them idle until {@code --hold} seconds pass or the process is stopped.
+ * {@code --source 127.0.1.2} binds the client's side to that loopback address: each source address has
+ * its own range of ephemeral ports (about 28,000), so several clients can hold more than that to one server.
  */
 public final class IdleConnections {
     private IdleConnections() {
@@ -32,6 +35,8 @@ public final class IdleConnections {
         int port = Integer.parseInt(args.required("port"));
         int n = args.integer("connections", 10_000);
         Duration hold = args.seconds("hold", 60);
+        String source = args.string("source", null);
+        InetSocketAddress local = source == null ? null : new InetSocketAddress(source, 0);
         CountDownLatch echoed = new CountDownLatch(n);
         Semaphore inFlight = new Semaphore(256);
         ByteBuf one = Unpooled.unreleasableBuffer(Unpooled.directBuffer(1).writeByte('x'));
@@ -55,7 +60,7 @@ public final class IdleConnections {
                 System.err.println("idle: connection " + i + " got no echo in 10 s");
                 System.exit(1);
             }
-            ChannelFuture f = b.connect(host, port);
+            ChannelFuture f = local == null ? b.connect(host, port) : b.connect(new InetSocketAddress(host, port), local);
             f.addListener(x -> {
                 if (!x.isSuccess()) {
                     System.err.println("idle: connect failed: " + x.cause());
