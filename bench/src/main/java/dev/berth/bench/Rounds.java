@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Runs one load client against several servers in turn from a single warm JVM: warms each target
- * up in slices until two agree within 10% ({@code --warmup-slices} at most), then measures {@code --reps} rounds, each
+ * up with one slice of {@code --warmup-first} seconds, then in slices of {@code --warmup} seconds until
+ * two agree within 10% ({@code --warmup-slices} at most), then measures {@code --reps} rounds, each
  * round visiting every target in order, so drift in the machine's load hits every server alike.
  * Prints {@code result TARGET ROUND VALUE [P99_MS]} per measurement.
  */
@@ -35,12 +36,15 @@ final class Rounds {
         Map<String, Integer> targets = targets(args);
         int reps = args.integer("reps", 3);
         Duration warmup = args.seconds("warmup", 1);
+        Duration first = args.seconds("warmup-first", 0);
         Duration duration = args.seconds("duration", 5);
         int slices = args.integer("warmup-slices", 5);
         for (Map.Entry<String, Integer> t : targets.entrySet()) {
             // Warm up until two slices in a row agree within 10%: a JVM server on busy cores takes
             // many seconds to settle, and one still loading classes answers nothing at first.
-            double previous = 0;
+            // Only the JVM servers have a JIT to warm: they get the long first slice.
+            boolean jvm = t.getKey().startsWith("berth") || t.getKey().startsWith("netty");
+            double previous = first.isZero() || !jvm ? 0 : trial.run(t.getValue(), first)[0];
             double current;
             int n = 0;
             while (true) {
