@@ -5,7 +5,7 @@ import dev.berth.core.Server;
 import dev.berth.http.HttpModule;
 import dev.berth.http.HttpResponse;
 
-/** A small Berth application: three routes on one plaintext listener. */
+/** A small Berth application: three routes on one plaintext listener, up until SIGTERM. */
 public final class HelloApp {
     public static Server start(int port) {
         return Server.builder()
@@ -18,7 +18,9 @@ public final class HelloApp {
                 .build().start();
     }
 
-    public static void main(String[] args) {
-        start(8080);
+    public static void main(String[] args) throws InterruptedException {
+        Server server = start(args.length > 0 ? Integer.parseInt(args[0]) : 8080);
+        server.stopOnShutdown();      // SIGTERM or Ctrl-C: stop accepting, finish work in flight, close
+        server.awaitTermination();    // Berth's threads are daemons: main stays here until the server stops
     }
 }

@@ -13,6 +13,7 @@ import dev.berth.core.internal.Transports;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsContextProvider;
 import dev.berth.core.tls.TlsContexts;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,8 @@ public final class Server implements AutoCloseable {
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private ExecutorService blocking;
+    private final Map<String, ProtocolService> services = new LinkedHashMap<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
     private State state = State.NEW;
 
     private enum State { NEW, STARTED, STOPPED }
@@ -105,7 +109,7 @@ public final class Server implements AutoCloseable {
             blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("berth-blocking", true));
             ServerContext context = new Context(config.dataDirectory(), blocking, this);
             for (ProtocolModule m : config.modules().values()) {
-                m.start(context);
+                services.put(m.name(), m.start(context));
             }
             for (ListenerConfig l : config.listeners()) {
                 bind(l, context);
@@ -120,6 +124,9 @@ public final class Server implements AutoCloseable {
             return this;
         } catch (RuntimeException e) {
             release();
+            stopServices();
+            state = State.STOPPED;
+            terminated.countDown();
             throw e;
         }
     }
@@ -132,6 +139,7 @@ public final class Server implements AutoCloseable {
             throw new BerthException("listener " + l.name() + ": '" + l.host() + "' is not a valid address");
         }
         ProtocolModule module = config.modules().get(l.protocol());
+        ProtocolService service = services.get(l.protocol());
         ChannelOption<Boolean> reusePort = transports.reusePortOption();
         if (l.reusePort() && reusePort == null) {
             throw new BerthException("listener " + l.name() + ": SO_REUSEPORT needs the epoll or io-uring transport, "
@@ -155,7 +163,7 @@ public final class Server implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            initConnection(ch, l, module, context, tls, limiter);
+                            initConnection(ch, l, service, context, tls, limiter);
                         }
                     });
             if (l.reusePort()) {
@@ -175,7 +183,7 @@ public final class Server implements AutoCloseable {
                             DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
                             ch.attr(ConnectionContext.KEY).set(c);
                             ch.pipeline().addLast(PipelineNames.DATAGRAM_SIZE_LIMIT, filter);
-                            module.initPipeline(ch.pipeline(), c);
+                            service.initPipeline(ch.pipeline(), c);
                         }
                     });
             if (l.reusePort()) {
@@ -221,7 +229,7 @@ public final class Server implements AutoCloseable {
         return colon >= 0 ? m.substring(colon + 3) : m;
     }
 
-    private void initConnection(Channel ch, ListenerConfig l, ProtocolModule module, ServerContext context,
+    private void initConnection(Channel ch, ListenerConfig l, ProtocolService service, ServerContext context,
                                 TlsContextProvider tls, ConnectionLimiter limiter) {
         DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
         ch.attr(ConnectionContext.KEY).set(c);
@@ -242,7 +250,7 @@ public final class Server implements AutoCloseable {
         if (tls != null && l.tlsMode() == TlsMode.IMPLICIT) {
             p.addLast(PipelineNames.TLS_HANDSHAKE_GATE, new TlsHandshakeGate());
         }
-        module.initPipeline(p, c);
+        service.initPipeline(p, c);
         p.addLast(PipelineNames.TAIL, TailHandler.INSTANCE);
     }
 
@@ -304,6 +312,10 @@ public final class Server implements AutoCloseable {
     public boolean stop(Duration deadline) {
         List<Channel> servers;
         synchronized (this) {
+            if (state == State.NEW) {
+                state = State.STOPPED;
+                terminated.countDown();
+            }
             if (state != State.STARTED) {
                 return true;
             }
@@ -346,15 +358,44 @@ public final class Server implements AutoCloseable {
         synchronized (this) {
             release();
         }
-        for (ProtocolModule m : config.modules().values()) {
+        stopServices();
+        log.info("stopped");
+        terminated.countDown();
+        return clean;
+    }
+
+    private void stopServices() {
+        for (Map.Entry<String, ProtocolService> e : services.entrySet()) {
             try {
-                m.stop();
-            } catch (RuntimeException e) {
-                log.warn("module {} failed to stop cleanly: {}", m.name(), e.toString());
+                e.getValue().stop();
+            } catch (RuntimeException ex) {
+                log.warn("module {} failed to stop cleanly: {}", e.getKey(), ex.toString());
             }
         }
-        log.info("stopped");
-        return clean;
+        services.clear();
+    }
+
+    /**
+     * Blocks until this server has stopped (by {@link #stop()} from another thread, or on JVM shutdown
+     * after {@link #stopOnShutdown()}). Berth's threads are daemon threads, so an application's
+     * {@code main} calls this to stay up.
+     */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    /** Like {@link #awaitTermination()}, up to {@code timeout}; true when the server has stopped. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Stops this server gracefully (within its shutdown timeout) when the JVM shuts down: on SIGTERM,
+     * SIGINT or {@code System.exit}. Returns this server, for chaining after {@link #start()}.
+     */
+    public Server stopOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "berth-shutdown"));
+        return this;
     }
 
     private void release() {

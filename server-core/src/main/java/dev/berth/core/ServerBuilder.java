@@ -1,20 +1,25 @@
 package dev.berth.core;
 
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.tls.TlsMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Collects listeners and modules for a {@link Server}. A listener's protocol is served by a module
- * added here, or else by one of that name found with {@link ServiceLoader}.
+ * added here, or else by one of that name found with {@link ServiceLoader} (with its defaults).
+ * {@link #build()} checks every rule that involves more than one value (a listener's transport and
+ * TLS mode against what its protocol serves, unique names), whichever way the server is described.
  */
 public final class ServerBuilder {
     private final List<ListenerConfig> listeners = new ArrayList<>();
@@ -87,12 +92,21 @@ public final class ServerBuilder {
             }
             if (!m.transports().contains(l.transport())) {
                 throw new BerthException("listener " + l.name() + ": protocol " + m.name() + " does not serve "
-                        + l.transport().scheme().toUpperCase(java.util.Locale.ROOT));
+                        + l.transport().scheme().toUpperCase(Locale.ROOT), "listener." + l.name() + ".transport");
+            }
+            if (l.transport() == Transport.TCP && !m.tlsModes().contains(l.tlsMode())) {
+                throw new BerthException("listener " + l.name() + ": protocol " + m.name() + " cannot serve TLS mode "
+                        + lower(l.tlsMode()) + "; it serves " + m.tlsModes().stream().map(ServerBuilder::lower)
+                        .collect(Collectors.joining(", ")), "listener." + l.name() + ".tlsMode");
             }
             used.put(m.name(), m);
         }
         return new Server(new ServerConfig(listeners, used, ioTransport, shutdownTimeout, dataDirectory, readyFile,
                 eventLoopThreads));
+    }
+
+    private static String lower(TlsMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
     }
 
     private ProtocolModule find(String name) {

@@ -3,8 +3,8 @@ package dev.berth.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
+import dev.berth.core.launch.ModuleOption;
+import dev.berth.core.launch.ModuleSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

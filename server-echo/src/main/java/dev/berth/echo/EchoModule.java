@@ -1,14 +1,12 @@
 package dev.berth.echo;
 
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.tls.TlsMode;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -35,16 +33,10 @@ public final class EchoModule implements ProtocolModule {
         return EnumSet.of(Transport.TCP, Transport.UDP);
     }
 
+    /** Echo has no command to begin TLS with, so a STARTTLS listener could never be secured. */
     @Override
-    public List<ListenerConfig> defaultListeners() {
-        return List.of(
-                ListenerConfig.tcp(NAME).port(DEFAULT_PORT).build(),
-                ListenerConfig.udp(UDP_LISTENER).protocol(NAME).port(DEFAULT_PORT).build());
-    }
-
-    @Override
-    public void configure(ModuleSettings settings) {
-        NoStartTls.check(settings, NAME);
+    public Set<TlsMode> tlsModes() {
+        return EnumSet.of(TlsMode.NONE, TlsMode.IMPLICIT, TlsMode.OPTIONAL);
     }
 
     @Override

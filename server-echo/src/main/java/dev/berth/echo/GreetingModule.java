@@ -1,15 +1,12 @@
 package dev.berth.echo;
 
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.tls.TlsMode;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -27,9 +24,9 @@ public final class GreetingModule implements ProtocolModule {
     /** The pipeline name of the {@link GreetingHandler}. */
     public static final String HANDLER = "greeting";
 
-    private volatile GreetingSettings settings;
+    private final GreetingSettings settings;
 
-    /** A module with {@link GreetingSettings#defaults()}, until the launcher configures it. */
+    /** A module with {@link GreetingSettings#defaults()}. */
     public GreetingModule() {
         this(GreetingSettings.defaults());
     }
@@ -48,20 +45,15 @@ public final class GreetingModule implements ProtocolModule {
         return EnumSet.of(Transport.TCP);
     }
 
+    /** The greeting has no command to begin TLS with, so a STARTTLS listener could never be secured. */
     @Override
-    public List<ListenerConfig> defaultListeners() {
-        return List.of(ListenerConfig.tcp(NAME).port(DEFAULT_PORT).build());
+    public Set<TlsMode> tlsModes() {
+        return EnumSet.of(TlsMode.NONE, TlsMode.IMPLICIT, TlsMode.OPTIONAL);
     }
 
-    @Override
-    public List<ModuleOption> options() {
-        return GreetingSettings.options();
-    }
-
-    @Override
-    public void configure(ModuleSettings values) {
-        NoStartTls.check(values, NAME);
-        settings = GreetingSettings.from(values);
+    /** The settings in use. */
+    public GreetingSettings settings() {
+        return settings;
     }
 
     @Override

@@ -1,32 +1,26 @@
 package dev.berth.echo;
 
 import dev.berth.core.BerthException;
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * How the greeting service tells the time and how long and how much it listens; immutable, made
- * from the launcher's flags with {@link #from(ModuleSettings)} or changed with the {@code with...} methods.
+ * from {@link #defaults()} and changed with the {@code with...} methods, which refuse bad values with
+ * a {@link BerthException} naming the setting.
  */
 public final class GreetingSettings {
-    static final String FORMAT_FLAG = "greeting-time-format";
-    static final String ZONE_FLAG = "greeting-time-zone";
-    static final String MAX_MESSAGE_FLAG = "greeting-max-message";
-    static final String TIMEOUT_FLAG = "greeting-timeout";
-
-    private static final String ISO = "iso";
-    private static final String RFC_1123 = "rfc1123";
+    /** The time format of ISO-8601 with offset, the default. */
+    public static final String ISO = "iso";
+    /** The time format of RFC 1123 (HTTP dates). */
+    public static final String RFC_1123 = "rfc1123";
+    /** The longest message limit: 64 KiB. */
+    public static final int MAX_MAX_MESSAGE = 64 * 1024;
     private static final int DEFAULT_MAX_MESSAGE = 1024;
-    private static final int MAX_MAX_MESSAGE = 64 * 1024;
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final String format;
@@ -48,39 +42,7 @@ public final class GreetingSettings {
         return new GreetingSettings(ISO, Clock.systemDefaultZone(), DEFAULT_MAX_MESSAGE, DEFAULT_TIMEOUT);
     }
 
-    /** The flags these settings come from. */
-    static List<ModuleOption> options() {
-        return List.of(
-                ModuleOption.of(FORMAT_FLAG, "FORMAT", ISO, "How the greeting prints the time: iso (ISO-8601 with "
-                        + "offset), rfc1123, or a java.time pattern such as 'yyyy-MM-dd HH:mm:ss z'."),
-                ModuleOption.of(ZONE_FLAG, "ZONE", "system", "Time zone of the greeting, e.g. UTC or Europe/Paris; "
-                        + "system for the machine's."),
-                ModuleOption.of(MAX_MESSAGE_FLAG, "SIZE", String.valueOf(DEFAULT_MAX_MESSAGE),
-                        "Longest message line the greeting service reads; a longer one gets an error line."),
-                ModuleOption.of(TIMEOUT_FLAG, "DURATION", "30s",
-                        "How long the greeting service waits for the client's message before closing."));
-    }
-
-    /** The settings the flags describe; a bad value fails with one line naming its flag. */
-    static GreetingSettings from(ModuleSettings s) {
-        String zoneName = s.string(ZONE_FLAG, "system");
-        Clock clock;
-        try {
-            clock = zoneName.equals("system") ? Clock.systemDefaultZone() : Clock.system(ZoneId.of(zoneName));
-        } catch (DateTimeException e) {
-            throw ModuleSettings.bad(ZONE_FLAG, zoneName, "a time zone such as UTC, +02:00 or Europe/Paris");
-        }
-        long max = s.size(MAX_MESSAGE_FLAG, DEFAULT_MAX_MESSAGE);
-        if (max < 1 || max > MAX_MAX_MESSAGE) {
-            throw ModuleSettings.bad(MAX_MESSAGE_FLAG, s.string(MAX_MESSAGE_FLAG, ""), "a size within 1..64k");
-        }
-        Duration timeout = s.duration(TIMEOUT_FLAG, DEFAULT_TIMEOUT);
-        if (timeout.isZero()) {
-            throw ModuleSettings.bad(TIMEOUT_FLAG, s.string(TIMEOUT_FLAG, ""), "a duration above zero");
-        }
-        return new GreetingSettings(s.string(FORMAT_FLAG, ISO), clock, (int) max, timeout);
-    }
-
+    /** {@code iso}, {@code rfc1123} or a {@link DateTimeFormatter} pattern such as {@code yyyy-MM-dd HH:mm:ss z}. */
     public GreetingSettings withFormat(String format) {
         return new GreetingSettings(Objects.requireNonNull(format, "format"), clock, maxMessage, timeout);
     }
@@ -90,16 +52,18 @@ public final class GreetingSettings {
         return new GreetingSettings(format, Objects.requireNonNull(clock, "clock"), maxMessage, timeout);
     }
 
+    /** The longest message line read, within 1 byte and {@link #MAX_MAX_MESSAGE}. */
     public GreetingSettings withMaxMessage(int bytes) {
-        if (bytes < 1) {
-            throw new BerthException("the greeting's message limit must be at least 1 byte, not " + bytes);
+        if (bytes < 1 || bytes > MAX_MAX_MESSAGE) {
+            throw new BerthException("greeting: maxMessage must be within 1..65536 bytes, not " + bytes,
+                    "greeting.maxMessage");
         }
         return new GreetingSettings(format, clock, bytes, timeout);
     }
 
     public GreetingSettings withTimeout(Duration timeout) {
         if (timeout.isZero() || timeout.isNegative()) {
-            throw new BerthException("the greeting's timeout must be above zero, not " + timeout);
+            throw new BerthException("greeting: timeout must be above zero, not " + timeout, "greeting.timeout");
         }
         return new GreetingSettings(format, clock, maxMessage, timeout);
     }
@@ -134,8 +98,8 @@ public final class GreetingSettings {
                 try {
                     return DateTimeFormatter.ofPattern(format);
                 } catch (IllegalArgumentException e) {
-                    throw ModuleSettings.bad(FORMAT_FLAG, format, "iso, rfc1123 or a java.time pattern ("
-                            + e.getMessage() + ")");
+                    throw new BerthException("greeting: time format '" + format + "' is not iso, rfc1123 or a "
+                            + "java.time pattern (" + e.getMessage() + ")", "greeting.format");
                 }
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.Launcher;
+import dev.berth.launcher.Launcher;
 import dev.berth.core.testing.LineClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -95,7 +95,8 @@ class EchoLauncherTest {
         assertNull(l.server);
         assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.startsWith("berth: invalid value for --echo-tls: 'starttls'"), e);
+        assertEquals("berth: listener echo: protocol echo cannot serve TLS mode starttls; it serves none, implicit, "
+                + "optional (--echo-tls)\n", e);
         assertEquals(1, e.strip().lines().count(), e);
     }
 }

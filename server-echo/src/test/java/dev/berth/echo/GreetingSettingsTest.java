@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
-import dev.berth.core.spi.ModuleSettings;
+import dev.berth.core.launch.ModuleSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class GreetingSettingsTest {
 
     @Test
     void withoutFlagsTheDefaultsApply() {
-        GreetingSettings s = GreetingSettings.from(new ModuleSettings(Map.of()));
+        GreetingSettings s = dev.berth.echo.internal.GreetingModuleFactory.settings(new ModuleSettings(Map.of()));
         assertEquals(1024, s.maxMessage());
         assertEquals(Duration.ofSeconds(30), s.timeout());
         assertTrue(s.greeting().matches("Hello! The time is \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(Z|[+-]\\d\\d:\\d\\d)"),
@@ -23,7 +23,7 @@ class GreetingSettingsTest {
 
     @Test
     void flagsSetFormatZoneLimitAndTimeout() {
-        GreetingSettings s = GreetingSettings.from(new ModuleSettings(Map.of(
+        GreetingSettings s = dev.berth.echo.internal.GreetingModuleFactory.settings(new ModuleSettings(Map.of(
                 "greeting-time-format", "rfc1123", "greeting-time-zone", "UTC",
                 "greeting-max-message", "2k", "greeting-timeout", "500ms")));
         assertEquals(2048, s.maxMessage());
@@ -54,7 +54,7 @@ class GreetingSettingsTest {
 
     private static void assertRefused(String flag, String value) {
         BerthException e = assertThrows(BerthException.class,
-                () -> GreetingSettings.from(new ModuleSettings(Map.of(flag, value))));
+                () -> dev.berth.echo.internal.GreetingModuleFactory.settings(new ModuleSettings(Map.of(flag, value))));
         assertTrue(e.getMessage().contains("--" + flag), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }

@@ -3,7 +3,7 @@ package dev.berth.echo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.Launcher;
+import dev.berth.launcher.Launcher;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
 import dev.berth.core.tls.TlsMode;

@@ -1,19 +1,17 @@
 package dev.berth.http;
 
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
-import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.http.internal.HttpService;
 import dev.berth.http.internal.ProtocolSelection;
 import dev.berth.http.internal.Router;
 import dev.berth.http.internal.StaticFileHandler;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -23,8 +21,10 @@ import java.util.Set;
  * plaintext), routes with path parameters, static files as the fallback, and the HTTPS policy (a
  * plaintext listener redirects to the {@code https} listener; HSTS on TLS responses).
  *
- * <p>Run as a jar it serves {@code --root DIR} (or a welcome page) on {@code https} (8443) and
- * redirects from {@code http} (8080). Embedded, {@link #builder()} adds routes:
+ * <p>An immutable value: {@link #builder()} collects routes and settings, and one module can serve
+ * several servers, each with its own routing state and worker-pool hand-off. Run as a jar it serves
+ * {@code --root DIR} (or a welcome page) on {@code https} (8443) and redirects from {@code http} (8080).
+ * Embedded:
  * <pre>{@code
  * Server.builder()
  *     .listener(ListenerConfig.tcp("web").protocol("http").port(8080).build())
@@ -42,16 +42,31 @@ public final class HttpModule implements ProtocolModule {
     /** The HSTS value used unless configured otherwise: one year. */
     public static final String DEFAULT_HSTS = "max-age=31536000";
 
-    private final Builder builder;
-    private HttpService service;
+    private final List<RouteSpec> routes;
+    private final HttpHandler fallback;
+    private final StaticFiles staticFiles;
+    private final boolean staticFallback;
+    private final HttpLimits limits;
+    private final String hsts;
+    private final boolean redirectToHttps;
+    private final String redirectHost;
+    private final String httpsListener;
 
-    /** The module the launcher finds: static files from {@code --root}, no routes. */
+    /** The module with its defaults: the built-in welcome page, no routes. */
     public HttpModule() {
         this(new Builder());
     }
 
-    private HttpModule(Builder builder) {
-        this.builder = builder;
+    private HttpModule(Builder b) {
+        this.routes = List.copyOf(b.routes);
+        this.fallback = b.fallback;
+        this.staticFiles = b.staticFiles;
+        this.staticFallback = b.staticFallback;
+        this.limits = b.limits;
+        this.hsts = b.hsts;
+        this.redirectToHttps = b.redirectToHttps;
+        this.redirectHost = b.redirectHost;
+        this.httpsListener = b.httpsListener;
     }
 
     /** Starts an application: routes, then {@link Builder#build()}. */
@@ -69,101 +84,101 @@ public final class HttpModule implements ProtocolModule {
         return Set.of(Transport.TCP);
     }
 
+    /** HTTP has no command to begin TLS on a plaintext connection, so a STARTTLS listener could never be secured. */
+    @Override
+    public Set<TlsMode> tlsModes() {
+        return EnumSet.of(TlsMode.NONE, TlsMode.IMPLICIT, TlsMode.OPTIONAL);
+    }
+
     @Override
     public List<String> applicationProtocols() {
         return List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
     }
 
-    @Override
-    public List<ListenerConfig> defaultListeners() {
-        return List.of(
-                ListenerConfig.tcp(HTTPS_LISTENER).protocol(NAME).port(8443).tlsMode(TlsMode.IMPLICIT).build(),
-                ListenerConfig.tcp(HTTP_LISTENER).protocol(NAME).port(8080).build());
+    /** The request limits in use. */
+    public HttpLimits limits() {
+        return limits;
+    }
+
+    /** How static files are served when no route matches (unless a fallback handler is set). */
+    public StaticFiles staticFiles() {
+        return staticFiles;
     }
 
     @Override
-    public List<ModuleOption> options() {
-        HttpLimits d = HttpLimits.DEFAULTS;
-        return List.of(
-                ModuleOption.of("root", "DIR", null, "Serve static files from DIR (default: a built-in welcome page)."),
-                ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
-                ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),
-                ModuleOption.of("gzip", "BOOL", "true", "Gzip text-like files for clients that accept it."),
-                ModuleOption.of("http-redirect", "BOOL", "true",
-                        "Answer every plaintext request with a redirect to the https listener; false serves plaintext."),
-                ModuleOption.of("redirect-host", "HOST", null, "Host name in redirects (default: the request's Host)."),
-                ModuleOption.of("hsts", "VALUE", DEFAULT_HSTS, "Strict-Transport-Security on HTTPS responses; 'off' for none."),
-                ModuleOption.of("max-request-line", "SIZE", String.valueOf(d.maxRequestLine()),
-                        "Longest request line; longer gets 414."),
-                ModuleOption.of("max-header-size", "SIZE", String.valueOf(d.maxHeaderSize()),
-                        "Largest request header section; larger gets 431."),
-                ModuleOption.of("max-body-size", "SIZE", String.valueOf(d.maxBodySize()),
-                        "Largest request body; larger gets 413."),
-                ModuleOption.of("header-timeout", "DURATION", d.headerTimeout().toSeconds() + "s",
-                        "Time to send a request's header section; slower gets 408."),
-                ModuleOption.of("body-timeout", "DURATION", d.bodyTimeout().toSeconds() + "s",
-                        "Longest pause between bytes of an HTTP/1.1 request body; slower gets 408."),
-                ModuleOption.of("keep-alive-timeout", "DURATION", d.keepAliveTimeout().toSeconds() + "s",
-                        "Idle time between HTTP/1.1 requests before the connection is closed; 0 never."),
-                ModuleOption.of("max-concurrent-streams", "N", String.valueOf(d.maxConcurrentStreams()),
-                        "HTTP/2 streams one connection may have open at once."));
-    }
-
-    @Override
-    public void configure(ModuleSettings s) {
-        refuseStartTls(s, HTTP_LISTENER);
-        refuseStartTls(s, HTTPS_LISTENER);
-        HttpLimits d = HttpLimits.DEFAULTS;
-        builder.limits = d.withMaxRequestLine((int) s.size("max-request-line", d.maxRequestLine()))
-                .withMaxHeaderSize((int) s.size("max-header-size", d.maxHeaderSize()))
-                .withMaxBodySize(s.size("max-body-size", d.maxBodySize()))
-                .withHeaderTimeout(s.duration("header-timeout", d.headerTimeout()))
-                .withBodyTimeout(s.duration("body-timeout", d.bodyTimeout()))
-                .withKeepAliveTimeout(s.duration("keep-alive-timeout", d.keepAliveTimeout()))
-                .withMaxConcurrentStreams(s.integer("max-concurrent-streams", d.maxConcurrentStreams()));
-        StaticFiles files = s.path("root").map(StaticFiles::from).orElse(StaticFiles.WELCOME)
-                .withListing(s.bool("listing", false))
-                .withFollowSymlinks(s.bool("follow-symlinks", false))
-                .withGzip(s.bool("gzip", true));
-        builder.staticFiles(files);
-        builder.redirectToHttps(s.bool("http-redirect", true));
-        builder.redirectHost(s.get("redirect-host").orElse(null));
-        String hsts = s.string("hsts", DEFAULT_HSTS);
-        builder.hsts(hsts.equalsIgnoreCase("off") ? null : hsts);
-    }
-
-    /** HTTP has no command to begin TLS on a plaintext connection, so a STARTTLS listener could never be secured. */
-    private static void refuseStartTls(ModuleSettings s, String listener) {
-        String flag = listener + "-tls";
-        if (s.choice(flag, TlsMode.class, TlsMode.NONE) == TlsMode.STARTTLS) {
-            throw ModuleSettings.bad(flag, s.string(flag, ""), "available here: HTTP has no STARTTLS; use none, implicit or optional");
-        }
-    }
-
-    @Override
-    public void start(ServerContext server) {
-        service = builder.service();
+    public ProtocolService start(ServerContext server) {
+        HttpService service = service();
         service.start(server);
+        return (pipeline, connection) -> {
+            if (connection.listener().tlsMode() == TlsMode.IMPLICIT) {
+                pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byAlpn(service, connection));
+            } else {
+                // plaintext (and OPTIONAL, whose TLS sniffing comes first): h2c with prior knowledge or HTTP/1.1
+                pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byPreface(service, connection));
+            }
+        };
     }
 
-    @Override
-    public void initPipeline(ChannelPipeline pipeline, ConnectionContext connection) {
-        if (service == null) {
-            throw new IllegalStateException("the http module was not started");
+    /** A new service for one server: its router, its fallback, and its hand-off to that server's worker pool. */
+    private HttpService service() {
+        HttpService[] self = new HttpService[1];
+        Router router = new Router();
+        for (RouteSpec r : routes) {
+            switch (r.kind) {
+                case EVENT_LOOP:
+                    router.add(r.method, r.path, HttpService.onEventLoop(r.handler));
+                    break;
+                case ASYNC:
+                    router.add(r.method, r.path, r.async);
+                    break;
+                default:
+                    AsyncHttpHandler[] pooled = new AsyncHttpHandler[1];
+                    router.add(r.method, r.path, request -> {
+                        if (pooled[0] == null) {
+                            pooled[0] = self[0].onWorkerPool(r.handler);
+                        }
+                        return pooled[0].handle(request);
+                    }, r.kind == RouteKind.STREAMING);
+                    break;
+            }
         }
-        if (connection.listener().tlsMode() == TlsMode.IMPLICIT) {
-            pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byAlpn(service, connection));
+        AsyncHttpHandler last;
+        if (fallback != null) {
+            last = HttpService.onEventLoop(fallback);
+        } else if (staticFallback) {
+            StaticFileHandler files = new StaticFileHandler(staticFiles);
+            last = request -> self[0].onWorkerPool(files).handle(request);
         } else {
-            // plaintext (and OPTIONAL, whose TLS sniffing comes first): h2c with prior knowledge or HTTP/1.1
-            pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byPreface(service, connection));
+            last = HttpService.onEventLoop(request -> HttpResponse.error(404, "Not Found"));
+        }
+        HttpService s = new HttpService(router, last, limits, hsts, redirectToHttps, redirectHost, httpsListener);
+        self[0] = s;
+        return s;
+    }
+
+    private enum RouteKind { EVENT_LOOP, ASYNC, BLOCKING, STREAMING }
+
+    /** One route as the builder was told it; the router is made from these per server. */
+    private static final class RouteSpec {
+        final String method;
+        final String path;
+        final RouteKind kind;
+        final HttpHandler handler;
+        final AsyncHttpHandler async;
+
+        RouteSpec(String method, String path, RouteKind kind, HttpHandler handler, AsyncHttpHandler async) {
+            this.method = method;
+            this.path = path;
+            this.kind = kind;
+            this.handler = handler;
+            this.async = async;
         }
     }
 
-    /** Collects routes and settings for an {@link HttpModule}. */
+    /** Collects routes and settings for an {@link HttpModule}; {@link #build()} takes a snapshot. */
     public static final class Builder {
-        private final Router router = new Router();
-        private HttpService pending;
-        private AsyncHttpHandler fallback;
+        private final List<RouteSpec> routes = new ArrayList<>();
+        private HttpHandler fallback;
         private StaticFiles staticFiles = StaticFiles.WELCOME;
         private boolean staticFallback = true;
         private HttpLimits limits = HttpLimits.DEFAULTS;
@@ -193,25 +208,17 @@ public final class HttpModule implements ProtocolModule {
 
         /** A route whose handler runs on the event loop: it must not block. */
         public Builder route(String method, String path, HttpHandler handler) {
-            Objects.requireNonNull(handler, "handler");
-            router.add(method(method), path, HttpService.onEventLoop(handler));
-            staticFallbackOff();
-            return this;
+            return add(method, path, RouteKind.EVENT_LOOP, Objects.requireNonNull(handler, "handler"), null);
         }
 
         /** A route whose handler answers with a future; it is called on the event loop and must return at once. */
         public Builder async(String method, String path, AsyncHttpHandler handler) {
-            router.add(method(method), path, Objects.requireNonNull(handler, "handler"));
-            staticFallbackOff();
-            return this;
+            return add(method, path, RouteKind.ASYNC, null, Objects.requireNonNull(handler, "handler"));
         }
 
         /** A route whose handler may block (disk, JDBC, a remote call): it runs on the server's worker pool. */
         public Builder blocking(String method, String path, HttpHandler handler) {
-            Objects.requireNonNull(handler, "handler");
-            router.add(method(method), path, request -> pending.onWorkerPool(handler).handle(request));
-            staticFallbackOff();
-            return this;
+            return add(method, path, RouteKind.BLOCKING, Objects.requireNonNull(handler, "handler"), null);
         }
 
         /**
@@ -219,15 +226,12 @@ public final class HttpModule implements ProtocolModule {
          * called as soon as the request head is read, on the worker pool (reading the stream blocks).
          */
         public Builder streaming(String method, String path, HttpHandler handler) {
-            Objects.requireNonNull(handler, "handler");
-            router.add(method(method), path, request -> pending.onWorkerPool(handler).handle(request), true);
-            staticFallbackOff();
-            return this;
+            return add(method, path, RouteKind.STREAMING, Objects.requireNonNull(handler, "handler"), null);
         }
 
         /** What answers requests no route matches (default: 404, or static files once configured). */
         public Builder fallback(HttpHandler handler) {
-            this.fallback = HttpService.onEventLoop(Objects.requireNonNull(handler, "handler"));
+            this.fallback = Objects.requireNonNull(handler, "handler");
             this.staticFallback = false;
             return this;
         }
@@ -272,29 +276,19 @@ public final class HttpModule implements ProtocolModule {
             return this;
         }
 
+        /** The module as described so far; the builder can go on and build others. */
         public HttpModule build() {
             return new HttpModule(this);
         }
 
-        private void staticFallbackOff() {
+        private Builder add(String method, String path, RouteKind kind, HttpHandler handler, AsyncHttpHandler async) {
+            String m = method(method);
+            new Router().add(m, path, request -> null); // checks the pattern now, where the route is written
+            routes.add(new RouteSpec(m, path, kind, handler, async));
             if (fallback == null && staticFiles == StaticFiles.WELCOME) {
                 staticFallback = false;
             }
-        }
-
-        HttpService service() {
-            AsyncHttpHandler last = fallback;
-            HttpService[] self = new HttpService[1];
-            if (last == null && staticFallback) {
-                StaticFileHandler files = new StaticFileHandler(staticFiles);
-                last = request -> self[0].onWorkerPool(files).handle(request);
-            } else if (last == null) {
-                last = HttpService.onEventLoop(request -> HttpResponse.error(404, "Not Found"));
-            }
-            HttpService s = new HttpService(router, last, limits, hsts, redirectToHttps, redirectHost, httpsListener);
-            self[0] = s;
-            pending = s;
-            return s;
+            return this;
         }
 
         private static String method(String m) {

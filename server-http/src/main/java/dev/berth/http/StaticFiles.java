@@ -29,7 +29,7 @@ public final class StaticFiles {
     /** Files under {@code root}, which must be an existing directory; listing off, symlinks kept inside, gzip on. */
     public static StaticFiles from(Path root) {
         if (!Files.isDirectory(root)) {
-            throw new BerthException("--root " + root + " is not a directory");
+            throw new BerthException("static files: root " + root + " is not a directory", "root");
         }
         return new StaticFiles(root.toAbsolutePath().normalize(), false, false, true);
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.Launcher;
+import dev.berth.launcher.Launcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ class HttpLauncherTest {
                 "--root", "does/not/exist");
         assertNull(l.server);
         assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--root does/not/exist is not a directory"),
+        assertEquals("berth: static files: root does/not/exist is not a directory (--root)\n",
                 err.toString(StandardCharsets.UTF_8));
     }
 
@@ -78,7 +78,8 @@ class HttpLauncherTest {
         assertNull(l.server);
         assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
         String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("--http-tls") && e.contains("STARTTLS"), e);
+        assertEquals("berth: listener http: protocol http cannot serve TLS mode starttls; it serves none, implicit, "
+                + "optional (--http-tls)\n", e);
         assertEquals(1, e.strip().lines().count(), e);
     }
 }

@@ -1,21 +1,18 @@
 package dev.berth.smtp;
 
 import dev.berth.core.BerthException;
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
-import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.internal.SmtpFramer;
-import io.netty.channel.ChannelPipeline;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,29 +20,52 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code smtp} protocol module: an ESMTP receiver (STARTTLS, PIPELINING, SIZE, 8BITMIME,
  * ENHANCEDSTATUSCODES, SMTPUTF8, CHUNKING, AUTH) that hands each message to a
- * {@link SmtpMessageHandlerFactory}, by default a {@link MaildirStore} under the data directory.
+ * {@link SmtpMessageHandlerFactory}, by default a {@link MaildirStore} under the server's data
+ * directory. An immutable value: one module can serve several servers, each storing under its own
+ * data directory unless a Maildir or a handler is given.
+ *
+ * <pre>{@code
+ * SmtpModule.builder()
+ *     .config(SmtpConfig.builder().serverName("mx.example.org").requireTls(true).build())
+ *     .maildir(Path.of("/var/mail/berth"))
+ *     .build();
+ * }</pre>
  */
 public final class SmtpModule implements ProtocolModule {
+    /** The module's name, which listeners use as their protocol. */
+    public static final String NAME = "smtp";
     private static final Logger log = LoggerFactory.getLogger(SmtpModule.class);
-    private SmtpConfig config;
-    private SmtpMessageHandlerFactory factory;
-    private Path maildir;
-    private MaildirLayout layout = MaildirLayout.SHARED;
 
-    /** The module as the launcher finds it: configured by flags, storing into a Maildir. */
+    private final SmtpConfig config;
+    private final SmtpMessageHandlerFactory factory;
+    private final Path maildir;
+    private final MaildirLayout layout;
+
+    /** The module with its defaults: storing into {@code DATA-DIR/maildir}. */
     public SmtpModule() {
-        this(SmtpConfig.defaults(), null);
+        this(builder());
     }
 
-    /** A module with its settings and message handler given in code; a null factory means a {@link MaildirStore}. */
+    /** A module with its settings and message handler; a null factory means a {@link MaildirStore} under the data directory. */
     public SmtpModule(SmtpConfig config, SmtpMessageHandlerFactory factory) {
-        this.config = config;
-        this.factory = factory;
+        this(builder().config(config).messageHandler(factory));
+    }
+
+    private SmtpModule(Builder b) {
+        this.config = b.config;
+        this.factory = b.factory;
+        this.maildir = b.maildir;
+        this.layout = b.layout;
+    }
+
+    /** Starts describing a module: settings, then where messages go. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
     public String name() {
-        return "smtp";
+        return NAME;
     }
 
     @Override
@@ -53,89 +73,33 @@ public final class SmtpModule implements ProtocolModule {
         return Set.of(Transport.TCP);
     }
 
+    /** The server speaks first in SMTP, so there are no client bytes to sniff for a ClientHello: no OPTIONAL. */
     @Override
-    public List<ListenerConfig> defaultListeners() {
-        return List.of(
-                ListenerConfig.tcp("smtp").port(2525).tlsMode(TlsMode.STARTTLS).build(),
-                ListenerConfig.tcp("smtps").protocol("smtp").port(4465).tlsMode(TlsMode.IMPLICIT).build());
+    public Set<TlsMode> tlsModes() {
+        return EnumSet.of(TlsMode.NONE, TlsMode.IMPLICIT, TlsMode.STARTTLS);
     }
 
     @Override
-    public boolean enabledByDefault(String listenerName) {
-        return !listenerName.equals("smtps");
+    public ProtocolService start(ServerContext server) {
+        SmtpMessageHandlerFactory handlers = factory != null ? factory : maildirStore(server);
+        return (pipeline, connection) -> {
+            SmtpFramer framer = SmtpSessionHandler.newFramer(config);
+            pipeline.addLast(SmtpSessionHandler.FRAMER, framer);
+            pipeline.addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config, handlers, connection, framer,
+                    connection.server().blockingExecutor()));
+        };
     }
 
-    @Override
-    public List<ModuleOption> options() {
-        return List.of(
-                ModuleOption.of("smtp-hostname", "NAME", null, "Name in the SMTP greeting and Received: headers (default: this host's name)."),
-                ModuleOption.of("smtp-maildir", "DIR", null, "Maildir root for received mail (default: DATA-DIR/maildir)."),
-                ModuleOption.of("smtp-maildir-layout", "LAYOUT", "shared", "shared (one Maildir) or per-recipient (one Maildir per recipient)."),
-                ModuleOption.of("smtp-max-message-size", "SIZE", "25m", "Largest message accepted (SIZE extension), e.g. 10m."),
-                ModuleOption.of("smtp-max-recipients", "N", "100", "Recipients per message; more get 452 4.5.3."),
-                ModuleOption.of("smtp-max-command-line", "OCTETS", "512", "Longest command line, CRLF included; longer gets 500 5.5.2."),
-                ModuleOption.of("smtp-max-line-length", "OCTETS", "1000", "Longest message line, CRLF included; longer refuses the message."),
-                ModuleOption.of("smtp-max-errors", "N", "10", "Error replies a session may earn before 421 and close."),
-                ModuleOption.of("smtp-command-timeout", "DURATION", "5m", "Wait for a command before 421 4.4.2 and close."),
-                ModuleOption.of("smtp-data-timeout", "DURATION", "10m", "Wait for message data before 421 4.4.2 and close."),
-                ModuleOption.of("smtp-handler-timeout", "DURATION", "2m", "Wait for the message handler before 451 4.3.0 ends the transaction."),
-                ModuleOption.of("smtp-require-tls", "BOOL", "false", "Refuse MAIL with 530 5.7.0 until STARTTLS (or on implicit TLS)."),
-                ModuleOption.of("smtp-domains", "LIST", null, "Recipient domains accepted, comma-separated (default: all); others get 550 5.1.1."),
-                ModuleOption.of("smtp-users", "FILE", null, "Users file (name:pbkdf2-sha256:...) enabling AUTH PLAIN LOGIN over TLS."));
-    }
-
-    @Override
-    public void configure(ModuleSettings s) {
-        SmtpConfig.Builder b = SmtpConfig.builder()
-                .serverName(s.get("smtp-hostname").orElseGet(SmtpModule::localHostName))
-                .maxMessageSize(s.size("smtp-max-message-size", config.maxMessageSize()))
-                .maxRecipients(s.integer("smtp-max-recipients", config.maxRecipients()))
-                .maxCommandLine(s.integer("smtp-max-command-line", config.maxCommandLine()))
-                .maxTextLine(s.integer("smtp-max-line-length", config.maxTextLine()))
-                .maxErrors(s.integer("smtp-max-errors", config.maxErrors()))
-                .commandTimeout(s.duration("smtp-command-timeout", config.commandTimeout()))
-                .dataTimeout(s.duration("smtp-data-timeout", config.dataTimeout()))
-                .handlerTimeout(s.duration("smtp-handler-timeout", config.handlerTimeout()))
-                .requireTls(s.bool("smtp-require-tls", config.requireTls()))
-                .acceptedDomains(new HashSet<>(s.list("smtp-domains")));
-        s.path("smtp-users").ifPresent(f -> b.authenticator(UsersFile.load(f)));
+    private MaildirStore maildirStore(ServerContext server) {
+        Path root = maildir != null ? maildir : server.dataDirectory().resolve("maildir");
+        MaildirStore store = new MaildirStore(root, layout);
         try {
-            config = b.build();
-        } catch (BerthException e) {
-            throw new BerthException("invalid SMTP setting: " + e.getMessage() + " (see --help for the --smtp-* flags)");
+            store.prepare();
+        } catch (IOException e) {
+            throw new BerthException("smtp: cannot create the Maildir " + root + ": " + e.getMessage(), "smtp.maildir");
         }
-        maildir = s.path("smtp-maildir").orElse(null);
-        layout = s.choice("smtp-maildir-layout", MaildirLayout.class, MaildirLayout.SHARED);
-    }
-
-    @Override
-    public void start(ServerContext server) {
-        for (ListenerConfig l : server.listeners()) {
-            // The server speaks first in SMTP, so there are no client bytes to sniff for a ClientHello.
-            if (l.protocol().equals(name()) && l.tlsMode() == TlsMode.OPTIONAL) {
-                throw new BerthException("--" + l.name() + "-tls optional cannot serve SMTP, whose server speaks first:"
-                        + " use starttls, implicit or none");
-            }
-        }
-        if (factory == null) {
-            Path root = maildir != null ? maildir : server.dataDirectory().resolve("maildir");
-            MaildirStore store = new MaildirStore(root, layout);
-            try {
-                store.prepare();
-            } catch (IOException e) {
-                throw new BerthException("cannot create the Maildir " + root + " (--smtp-maildir): " + e.getMessage());
-            }
-            factory = store;
-            log.info("smtp stores mail in {} ({} layout)", root, layout.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        }
-    }
-
-    @Override
-    public void initPipeline(ChannelPipeline pipeline, ConnectionContext connection) {
-        SmtpFramer framer = SmtpSessionHandler.newFramer(config);
-        pipeline.addLast(SmtpSessionHandler.FRAMER, framer);
-        pipeline.addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config, factory, connection, framer,
-                connection.server().blockingExecutor()));
+        log.info("smtp stores mail in {} ({} layout)", root, layout.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        return store;
     }
 
     /** The settings in use. */
@@ -143,21 +107,52 @@ public final class SmtpModule implements ProtocolModule {
         return config;
     }
 
-    /** The message handler in use, once started. */
-    public SmtpMessageHandlerFactory handlerFactory() {
-        return factory;
-    }
-
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+    /** The message handler given to the builder; empty when each server stores into its own Maildir. */
+    public Optional<SmtpMessageHandlerFactory> messageHandler() {
+        return Optional.ofNullable(factory);
     }
 
     @Override
     public String toString() {
         return "SmtpModule[" + config.serverName() + "]";
+    }
+
+    /** Collects an {@link SmtpModule}'s settings; {@link #build()} takes a snapshot. */
+    public static final class Builder {
+        private SmtpConfig config = SmtpConfig.defaults();
+        private SmtpMessageHandlerFactory factory;
+        private Path maildir;
+        private MaildirLayout layout = MaildirLayout.SHARED;
+
+        private Builder() {
+        }
+
+        /** Limits, timeouts, names, domains and AUTH. */
+        public Builder config(SmtpConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Where accepted messages go; null (the default) stores into a Maildir. */
+        public Builder messageHandler(SmtpMessageHandlerFactory factory) {
+            this.factory = factory;
+            return this;
+        }
+
+        /** The Maildir root when no message handler is given; default {@code DATA-DIR/maildir}. */
+        public Builder maildir(Path root) {
+            this.maildir = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /** One shared Maildir (default) or one per recipient. */
+        public Builder maildirLayout(MaildirLayout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
+        public SmtpModule build() {
+            return new SmtpModule(this);
+        }
     }
 }

@@ -45,7 +45,7 @@ class DurabilityTest {
         Path ready = dir.resolve("ready.json");
         Path data = dir.resolve("data");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.berth.core.Launcher",
+                "-cp", System.getProperty("java.class.path"), "dev.berth.launcher.Launcher",
                 "--protocols", "smtp", "--host", "127.0.0.1", "--smtp-port", "0", "--smtp-tls", "none",
                 "--smtp-hostname", "mx.test",
                 "--data-dir", data.toString(), "--ready-file", ready.toString());

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.Launcher;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.core.BerthException;
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.Server;
 import dev.berth.core.tls.TlsMode;
+import dev.berth.launcher.Launcher;
+import dev.berth.smtp.internal.SmtpModuleFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +33,7 @@ class SmtpModuleTest {
 
     @Test
     void theModuleServesStartTlsOn2525AndImplicitTlsOn4465OnlyWhenAsked() {
-        SmtpModule m = new SmtpModule();
+        SmtpModuleFactory m = new SmtpModuleFactory();
         assertEquals("smtp", m.name());
         assertEquals(2525, m.defaultListeners().get(0).port());
         assertEquals(TlsMode.STARTTLS, m.defaultListeners().get(0).tlsMode());
@@ -68,7 +74,44 @@ class SmtpModuleTest {
     @Test
     void optionalTlsIsRefusedAtStartNamingTheFlagBecauseTheServerSpeaksFirst() {
         String[] r = launch("--protocols", "smtp", "--smtp-port", "0", "--smtp-tls", "optional");
-        assertFalse(r[0].equals("0"));
-        assertEquals("berth: --smtp-tls optional cannot serve SMTP, whose server speaks first: use starttls, implicit or none\n", r[2]);
+        assertEquals(Integer.toString(Launcher.EXIT_CONFIG), r[0]);
+        assertEquals("berth: listener smtp: protocol smtp cannot serve TLS mode optional; it serves none, implicit, "
+                + "starttls (--smtp-tls)\n", r[2]);
+    }
+
+    @Test
+    void theServerBuilderRefusesOptionalTlsForSmtpInTheApisOwnTerms() {
+        BerthException e = assertThrows(BerthException.class, () -> Server.builder()
+                .module(new SmtpModule())
+                .listener(ListenerConfig.tcp("mx").protocol("smtp").tlsMode(TlsMode.OPTIONAL).build())
+                .build());
+        assertEquals("listener mx: protocol smtp cannot serve TLS mode optional; it serves none, implicit, starttls",
+                e.getMessage());
+        assertEquals("listener.mx.tlsMode", e.setting().orElseThrow());
+    }
+
+    @Test
+    void oneModuleValueServesTwoServersEachWithItsOwnMaildir(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        SmtpModule module = SmtpModule.builder().config(SmtpConfig.builder().serverName("mx.test").build()).build();
+        try (Server a = Server.builder().module(module).dataDirectory(dir.resolve("a"))
+                     .listener(ListenerConfig.tcp("smtp").host("127.0.0.1").build()).build().start();
+             Server b = Server.builder().module(module).dataDirectory(dir.resolve("b"))
+                     .listener(ListenerConfig.tcp("smtp").host("127.0.0.1").build()).build().start()) {
+            for (Server s : new Server[] {a, b}) {
+                try (SmtpTestClient c = new SmtpTestClient(s.localAddress("smtp"))) {
+                    assertTrue(c.reply().startsWith("220 mx.test"));
+                    assertTrue(c.command("EHLO client.test").startsWith("250"));
+                    c.beginData("a@example.org", "b@example.com");
+                    assertTrue(c.command("Subject: hi\r\n\r\nhello\r\n.").startsWith("250 "));
+                }
+            }
+        }
+        for (String server : new String[] {"a", "b"}) {
+            try (java.util.stream.Stream<java.nio.file.Path> files =
+                         java.nio.file.Files.list(dir.resolve(server).resolve("maildir").resolve("new"))) {
+                assertEquals(1, files.count(), "server " + server + " stored its own message in its own data directory");
+            }
+        }
     }
 }

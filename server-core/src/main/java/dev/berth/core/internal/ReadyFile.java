@@ -53,7 +53,7 @@ public final class ReadyFile {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new BerthException("--ready-file " + file + ": cannot write it: " + e.getMessage(), e);
+            throw new BerthException("ready file " + file + ": cannot write it: " + e.getMessage(), "readyFile");
         }
     }
 

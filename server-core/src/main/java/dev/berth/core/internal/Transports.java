@@ -38,14 +38,14 @@ public final class Transports {
                 return new Transports(Epoll.isAvailable() ? IoTransport.EPOLL : IoTransport.NIO);
             case EPOLL:
                 if (!Epoll.isAvailable()) {
-                    throw new BerthException("--transport epoll: epoll is not available here ("
-                            + Epoll.unavailabilityCause() + ")");
+                    throw new BerthException("I/O transport epoll: epoll is not available here ("
+                            + Epoll.unavailabilityCause() + ")", "ioTransport");
                 }
                 return new Transports(IoTransport.EPOLL);
             case IO_URING:
                 if (!IoUring.isAvailable()) {
-                    throw new BerthException("--transport io-uring: io_uring is not available here ("
-                            + IoUring.unavailabilityCause() + ")");
+                    throw new BerthException("I/O transport io-uring: io_uring is not available here ("
+                            + IoUring.unavailabilityCause() + ")", "ioTransport");
                 }
                 return new Transports(IoTransport.IO_URING);
             default:

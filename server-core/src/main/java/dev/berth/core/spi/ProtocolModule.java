@@ -1,61 +1,64 @@
 package dev.berth.core.spi;
 
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
+import dev.berth.core.tls.TlsMode;
 import io.netty.channel.ChannelPipeline;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * A protocol Berth can serve, found with {@link java.util.ServiceLoader} and chosen by {@link #name()}.
+ * A protocol Berth can serve: an immutable value, chosen by {@link #name()}, that a server asks for
+ * the handlers of each new connection.
  *
- * <p>Call order: the launcher calls {@link #configure(ModuleSettings)} once with the values of the
- * module's {@link #options()}; the server calls {@link #start(ServerContext)} once before it binds,
- * then {@link #initPipeline} for every accepted TCP connection (after core has installed its own
- * handlers, see {@link dev.berth.core.PipelineNames}) and once for every bound UDP channel, and
- * {@link #stop()} once after every connection is closed. On a graceful stop each live connection's
- * pipeline receives {@link Drain#EVENT}: a module finishes the exchange in flight and closes.
+ * <p>Call order: when a {@link dev.berth.core.Server} starts it calls {@link #start(ServerContext)}
+ * once, before any listener binds, and keeps the {@link ProtocolService} it returns for that server
+ * alone; the service's {@link ProtocolService#initPipeline} then runs for every accepted TCP
+ * connection (after core has installed its own handlers, see {@link dev.berth.core.PipelineNames})
+ * and once for every bound UDP channel, and {@link ProtocolService#stop()} once after every
+ * connection is closed. On a graceful stop each live connection's pipeline receives {@link Drain#EVENT}:
+ * a module finishes the exchange in flight and closes. One module value can serve several servers
+ * in one JVM, each with its own service.
+ *
+ * <p>A module that keeps no state per server overrides {@link #initPipeline} and leaves
+ * {@link #start} as it is. A module with state (a store, a pool, a cache) overrides {@link #start}.
  */
 public interface ProtocolModule {
 
-    /** The name that listeners, flags and {@code --protocols} use, e.g. {@code echo}. */
+    /** The name that listeners use as their protocol, e.g. {@code echo}. */
     String name();
 
     /** The transports this module can serve. */
     Set<Transport> transports();
+
+    /**
+     * The TLS modes this module can serve; a listener in another mode is refused when the server is
+     * built. By default every mode: a protocol without a STARTTLS command, or whose server speaks first
+     * (so there is no client byte to sniff in {@code OPTIONAL} mode), says so here.
+     */
+    default Set<TlsMode> tlsModes() {
+        return EnumSet.allOf(TlsMode.class);
+    }
 
     /** The ALPN protocol names this module speaks over TLS, most preferred first (e.g. {@code h2}, {@code http/1.1}). */
     default List<String> applicationProtocols() {
         return List.of();
     }
 
-    /** The listeners the launcher creates for this module when nothing else is said. */
-    default List<ListenerConfig> defaultListeners() {
-        return List.of();
+    /**
+     * Prepares this module to serve one server, before any listener binds; throws a
+     * {@code BerthException} naming the setting when it cannot. By default the service is
+     * {@link #initPipeline}.
+     */
+    default ProtocolService start(ServerContext server) {
+        return this::initPipeline;
     }
 
-    /** Whether the launcher serves one of {@link #defaultListeners()} when its {@code --NAME-enabled} flag is not given. */
-    default boolean enabledByDefault(String listenerName) {
-        return true;
-    }
-
-    /** The module's own command-line options, beyond the per-listener ones core provides. */
-    default List<ModuleOption> options() {
-        return List.of();
-    }
-
-    /** Receives the values of {@link #options()}; throws {@code BerthException} naming a bad flag. */
-    default void configure(ModuleSettings settings) {
-    }
-
-    /** Called once before any listener binds. */
-    default void start(ServerContext server) {
-    }
-
-    /** Adds this protocol's handlers at the end of a new connection's (or UDP channel's) pipeline. */
-    void initPipeline(ChannelPipeline pipeline, ConnectionContext connection);
-
-    /** Called once when the server has stopped. */
-    default void stop() {
+    /**
+     * Adds this protocol's handlers at the end of a new connection's (or UDP channel's) pipeline; the
+     * service of a module that does not override {@link #start}.
+     */
+    default void initPipeline(ChannelPipeline pipeline, ConnectionContext connection) {
+        throw new UnsupportedOperationException("protocol module " + name() + " overrides neither start nor initPipeline");
     }
 }

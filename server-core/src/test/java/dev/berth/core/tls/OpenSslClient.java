@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code openssl s_client}, a real TLS client, against a listener and returns what it printed. */
-final class OpenSslClient {
+public final class OpenSslClient {
     private OpenSslClient() {
     }
 
     /** The result of one s_client run: exit code and stdout+stderr together. */
-    static final class Result {
+    public static final class Result {
         final int exitCode;
-        final String output;
+        public final String output;
 
         Result(int exitCode, String output) {
             this.exitCode = exitCode;
@@ -53,12 +53,12 @@ final class OpenSslClient {
      * Connects, sends {@code input}, and waits for s_client to end. With {@code -ign_eof}, s_client ends
      * when the server closes: end {@code input} with {@code QUIT}.
      */
-    static Result run(InetSocketAddress address, String input, String... options) {
+    public static Result run(InetSocketAddress address, String input, String... options) {
         return runUntil(address, input, null, options);
     }
 
     /** Like {@link #run}, but ends s_client as soon as its output holds {@code until} (null: wait for its end). */
-    static Result runUntil(InetSocketAddress address, String input, String until, String... options) {
+    public static Result runUntil(InetSocketAddress address, String input, String until, String... options) {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect",
                 "127.0.0.1:" + address.getPort(), "-CAfile", TestPki.file("root.crt").toString(),
                 "-ign_eof", "-nocommands"));

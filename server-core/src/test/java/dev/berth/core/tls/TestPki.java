@@ -7,15 +7,15 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The test PKI, written once per test run by {@code make-pki.sh} with the real openssl CLI. */
-final class TestPki {
-    static final String PASSPHRASE = "s3cret-pass";
+public final class TestPki {
+    public static final String PASSPHRASE = "s3cret-pass";
     private static Path dir;
 
     private TestPki() {
     }
 
     /** The directory holding every file {@code make-pki.sh} writes. */
-    static synchronized Path dir() {
+    public static synchronized Path dir() {
         if (dir == null) {
             try {
                 Path d = Files.createTempDirectory("berth-pki");
@@ -45,7 +45,7 @@ final class TestPki {
         return dir;
     }
 
-    static Path file(String name) {
+    public static Path file(String name) {
         return dir().resolve(name);
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.core.spi;
+package dev.berth.core.launch;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.internal.Values;

@@ -1,4 +1,4 @@
-package dev.berth.core;
+package dev.berth.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +25,7 @@ class LauncherProcessTest {
     private Process start(List<String> args, Path log, String... env) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.berth.core.Launcher"));
+                "-cp", System.getProperty("java.class.path"), "dev.berth.launcher.Launcher"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         for (int i = 0; i < env.length; i += 2) {

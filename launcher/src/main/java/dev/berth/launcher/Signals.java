@@ -1,4 +1,4 @@
-package dev.berth.core;
+package dev.berth.launcher;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

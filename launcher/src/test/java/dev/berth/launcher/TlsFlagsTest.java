@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
-import dev.berth.core.Launcher;
-import dev.berth.core.spi.ModuleSettings;
+import dev.berth.core.tls.OpenSslClient;
+import dev.berth.core.tls.SniEntry;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsClientAuth;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.launch.ModuleSettings;
+import dev.berth.core.launch.TlsOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +132,8 @@ class TlsFlagsTest {
 
     @Test
     void listsSplitOnCommas() {
-        assertEquals(List.of("a.example.com"), TlsOptions.sniEntries(List.of("a.example.com=a.pem:a.key")).stream()
+        assertEquals(List.of("a.example.com"), TlsOptions.fromSettings(new ModuleSettings(
+                Map.of("tls-sni", "a.example.com=a.pem:a.key"))).sniEntries().stream()
                 .map(SniEntry::hostName).collect(java.util.stream.Collectors.toList()));
     }
 }

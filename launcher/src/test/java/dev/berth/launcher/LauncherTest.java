@@ -1,4 +1,4 @@
-package dev.berth.core;
+package dev.berth.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

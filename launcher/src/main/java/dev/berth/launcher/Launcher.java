@@ -1,12 +1,17 @@
-package dev.berth.core;
+package dev.berth.launcher;
 
 import ch.qos.logback.classic.Level;
-import dev.berth.core.internal.ListenerOptions;
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
-import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.BerthException;
+import dev.berth.core.IoTransport;
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.Server;
+import dev.berth.core.ServerBuilder;
+import dev.berth.core.launch.ListenerOptions;
+import dev.berth.core.launch.ModuleFactory;
+import dev.berth.core.launch.ModuleOption;
+import dev.berth.core.launch.ModuleSettings;
+import dev.berth.core.launch.TlsOptions;
 import dev.berth.core.tls.TlsConfig;
-import dev.berth.core.tls.TlsOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +31,10 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The {@code main} of every Berth jar: starts the protocol modules found on the class path (or
- * those named by {@code --protocols}) on their listeners, and stops gracefully on SIGTERM or SIGINT.
+ * The {@code main} of every runnable Berth jar: starts the protocol modules found on the class path
+ * (their {@link ModuleFactory}s, or those named by {@code --protocols}) on their listeners, and stops
+ * gracefully on SIGTERM or SIGINT. It is the only place that knows flags, environment variables and
+ * the logging backend; the runtime it builds ({@link Server}) knows none of them.
  *
  * <p>Every flag also reads {@code BERTH_} plus its name in upper snake case from the environment.
  * A bad flag or a listener that cannot bind ends the process with one line on standard error and a
@@ -79,8 +86,8 @@ public final class Launcher {
 
     /** Parses the flags and starts the server; prints help, version or a one-line error instead. */
     public static Launch launch(String[] args, PrintStream out, PrintStream err) {
-        List<ProtocolModule> found = new ArrayList<>();
-        ServiceLoader.load(ProtocolModule.class).forEach(found::add);
+        List<ModuleFactory> found = new ArrayList<>();
+        ServiceLoader.load(ModuleFactory.class).forEach(found::add);
         CommandSpec spec = spec(found);
         CommandLine cl = new CommandLine(spec);
         cl.setDefaultValueProvider(arg -> arg instanceof OptionSpec
@@ -109,7 +116,7 @@ public final class Launcher {
         } catch (BerthException e) {
             boolean start = e.getMessage() != null && e.getMessage().startsWith("listener ")
                     && e.getMessage().contains("cannot bind");
-            err.println("berth: " + e.getMessage());
+            err.println("berth: " + e.getMessage() + SettingFlags.hint(e, spec));
             log.debug("start-up failed", e);
             return new Launch(null, start ? EXIT_START : EXIT_CONFIG);
         } catch (RuntimeException e) {
@@ -134,19 +141,19 @@ public final class Launcher {
         return o;
     }
 
-    private static CommandSpec spec(List<ProtocolModule> modules) {
+    private static CommandSpec spec(List<ModuleFactory> modules) {
         CommandSpec spec = CommandSpec.create().name("berth").mixinStandardHelpOptions(true)
                 .version("Berth " + version());
         spec.usageMessage()
                 .description("Serves the protocol modules on the class path: "
-                        + String.join(", ", modules.stream().map(ProtocolModule::name).toArray(String[]::new)) + ".",
+                        + String.join(", ", modules.stream().map(ModuleFactory::name).toArray(String[]::new)) + ".",
                         "Every flag can also be set with the environment variable BERTH_<FLAG> "
                                 + "(upper snake case, e.g. --echo-port is BERTH_ECHO_PORT).")
                 .showDefaultValues(true)
                 .abbreviateSynopsis(true)
                 .sortOptions(false);
         List<ModuleOption> all = new ArrayList<>(globalOptions());
-        for (ProtocolModule m : modules) {
+        for (ModuleFactory m : modules) {
             all.addAll(m.options());
             for (ListenerConfig l : m.defaultListeners()) {
                 all.addAll(ListenerOptions.options(l, m.enabledByDefault(l.name())));
@@ -181,13 +188,13 @@ public final class Launcher {
     }
 
     /** The server the settings describe: selected modules, configured, on their listeners. */
-    static Server build(List<ProtocolModule> found, ModuleSettings s) {
+    static Server build(List<ModuleFactory> found, ModuleSettings s) {
         List<String> wanted = s.list("protocols");
-        List<ProtocolModule> selected = new ArrayList<>();
+        List<ModuleFactory> selected = new ArrayList<>();
         for (String name : wanted) {
-            ProtocolModule m = found.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
+            ModuleFactory m = found.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
                     ModuleSettings.bad("protocols", name, "a protocol module on the class path ("
-                            + String.join(", ", found.stream().map(ProtocolModule::name).toArray(String[]::new)) + ")"));
+                            + String.join(", ", found.stream().map(ModuleFactory::name).toArray(String[]::new)) + ")"));
             selected.add(m);
         }
         if (wanted.isEmpty()) {
@@ -205,9 +212,8 @@ public final class Launcher {
                 .shutdownTimeout(s.duration("shutdown-timeout", Duration.ofSeconds(10)));
         s.path("ready-file").ifPresent(b::readyFile);
         int listeners = 0;
-        for (ProtocolModule m : selected) {
-            m.configure(s);
-            b.module(m);
+        for (ModuleFactory m : selected) {
+            b.module(m.create(s));
             for (ListenerConfig l : m.defaultListeners()) {
                 ListenerConfig applied = ListenerOptions.apply(l, s, host, tls);
                 if (applied != null && s.bool(l.name() + "-enabled", m.enabledByDefault(l.name()))) {

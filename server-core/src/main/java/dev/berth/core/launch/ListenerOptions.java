@@ -1,4 +1,4 @@
-package dev.berth.core.internal;
+package dev.berth.core.launch;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.Cidr;
@@ -7,8 +7,7 @@ import dev.berth.core.ListenerConfig;
 import dev.berth.core.ProxyProtocol;
 import dev.berth.core.ProxyProtocolConfig;
 import dev.berth.core.Transport;
-import dev.berth.core.spi.ModuleOption;
-import dev.berth.core.spi.ModuleSettings;
+import dev.berth.core.internal.Values;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
 import java.util.ArrayList;

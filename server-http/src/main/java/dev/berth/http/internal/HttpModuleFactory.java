@@ -1,0 +1,85 @@
+package dev.berth.http.internal;
+
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.launch.ModuleFactory;
+import dev.berth.core.launch.ModuleOption;
+import dev.berth.core.launch.ModuleSettings;
+import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.http.HttpLimits;
+import dev.berth.http.HttpModule;
+import dev.berth.http.StaticFiles;
+import java.util.List;
+
+/**
+ * The HTTP module on the command line: {@code https} on 8443 and the {@code http} redirect on 8080,
+ * static files from {@code --root}, and the request limits as flags.
+ */
+public final class HttpModuleFactory implements ModuleFactory {
+
+    @Override
+    public String name() {
+        return HttpModule.NAME;
+    }
+
+    @Override
+    public List<ListenerConfig> defaultListeners() {
+        return List.of(
+                ListenerConfig.tcp(HttpModule.HTTPS_LISTENER).protocol(HttpModule.NAME).port(8443)
+                        .tlsMode(TlsMode.IMPLICIT).build(),
+                ListenerConfig.tcp(HttpModule.HTTP_LISTENER).protocol(HttpModule.NAME).port(8080).build());
+    }
+
+    @Override
+    public List<ModuleOption> options() {
+        HttpLimits d = HttpLimits.DEFAULTS;
+        return List.of(
+                ModuleOption.of("root", "DIR", null, "Serve static files from DIR (default: a built-in welcome page)."),
+                ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
+                ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),
+                ModuleOption.of("gzip", "BOOL", "true", "Gzip text-like files for clients that accept it."),
+                ModuleOption.of("http-redirect", "BOOL", "true",
+                        "Answer every plaintext request with a redirect to the https listener; false serves plaintext."),
+                ModuleOption.of("redirect-host", "HOST", null, "Host name in redirects (default: the request's Host)."),
+                ModuleOption.of("hsts", "VALUE", HttpModule.DEFAULT_HSTS,
+                        "Strict-Transport-Security on HTTPS responses; 'off' for none."),
+                ModuleOption.of("max-request-line", "SIZE", String.valueOf(d.maxRequestLine()),
+                        "Longest request line; longer gets 414."),
+                ModuleOption.of("max-header-size", "SIZE", String.valueOf(d.maxHeaderSize()),
+                        "Largest request header section; larger gets 431."),
+                ModuleOption.of("max-body-size", "SIZE", String.valueOf(d.maxBodySize()),
+                        "Largest request body; larger gets 413."),
+                ModuleOption.of("header-timeout", "DURATION", d.headerTimeout().toSeconds() + "s",
+                        "Time to send a request's header section; slower gets 408."),
+                ModuleOption.of("body-timeout", "DURATION", d.bodyTimeout().toSeconds() + "s",
+                        "Longest pause between bytes of an HTTP/1.1 request body; slower gets 408."),
+                ModuleOption.of("keep-alive-timeout", "DURATION", d.keepAliveTimeout().toSeconds() + "s",
+                        "Idle time between HTTP/1.1 requests before the connection is closed; 0 never."),
+                ModuleOption.of("max-concurrent-streams", "N", String.valueOf(d.maxConcurrentStreams()),
+                        "HTTP/2 streams one connection may have open at once."));
+    }
+
+    @Override
+    public ProtocolModule create(ModuleSettings s) {
+        HttpLimits d = HttpLimits.DEFAULTS;
+        HttpLimits limits = d.withMaxRequestLine((int) s.size("max-request-line", d.maxRequestLine()))
+                .withMaxHeaderSize((int) s.size("max-header-size", d.maxHeaderSize()))
+                .withMaxBodySize(s.size("max-body-size", d.maxBodySize()))
+                .withHeaderTimeout(s.duration("header-timeout", d.headerTimeout()))
+                .withBodyTimeout(s.duration("body-timeout", d.bodyTimeout()))
+                .withKeepAliveTimeout(s.duration("keep-alive-timeout", d.keepAliveTimeout()))
+                .withMaxConcurrentStreams(s.integer("max-concurrent-streams", d.maxConcurrentStreams()));
+        StaticFiles files = s.path("root").map(StaticFiles::from).orElse(StaticFiles.WELCOME)
+                .withListing(s.bool("listing", false))
+                .withFollowSymlinks(s.bool("follow-symlinks", false))
+                .withGzip(s.bool("gzip", true));
+        String hsts = s.string("hsts", HttpModule.DEFAULT_HSTS);
+        return HttpModule.builder()
+                .limits(limits)
+                .staticFiles(files)
+                .redirectToHttps(s.bool("http-redirect", true))
+                .redirectHost(s.get("redirect-host").orElse(null))
+                .hsts(hsts.equalsIgnoreCase("off") ? null : hsts)
+                .build();
+    }
+}
