@@ -50,7 +50,10 @@ class HouseRulesTest {
 
     @BeforeAll
     static void importClasses() {
+        // Main classes only: neither test-classes directories nor the modules' test-jars (the test kit's sources).
+        ImportOption mainOnly = location -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
         berth = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(mainOnly)
                 .importPackages("dev.berth.core", "dev.berth.launcher", "dev.berth.echo", "dev.berth.http",
                         "dev.berth.smtp");
         assertTrue(berth.size() > 100, "the modules' classes are on the class path: " + berth.size());
