@@ -1,17 +1,18 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.smtp.SmtpSession;
 import java.util.Optional;
 
 /** The session facts a connection has learnt so far; written on the event loop, read by handlers anywhere. */
-final class SessionState implements SmtpSession {
+public final class SessionState implements SmtpSession {
     private final ConnectionContext connection;
     private final String serverName;
     private volatile String heloName;
     private volatile boolean extended;
     private volatile String user;
 
-    SessionState(ConnectionContext connection, String serverName) {
+    public SessionState(ConnectionContext connection, String serverName) {
         this.connection = connection;
         this.serverName = serverName;
     }
@@ -41,17 +42,17 @@ final class SessionState implements SmtpSession {
         return Optional.ofNullable(user);
     }
 
-    void greeted(String name, boolean extended) {
+    public void greeted(String name, boolean extended) {
         this.heloName = name;
         this.extended = extended;
     }
 
-    void authenticated(String user) {
+    public void authenticated(String user) {
         this.user = user;
     }
 
     /** Forgets everything learnt so far (after STARTTLS): the client must greet and authenticate again. */
-    void forget() {
+    public void forget() {
         heloName = null;
         extended = false;
         user = null;

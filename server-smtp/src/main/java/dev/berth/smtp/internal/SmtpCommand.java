@@ -1,5 +1,6 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.SmtpReply;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -7,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** One command line taken apart: the verb in upper case and its argument, or the reply that refuses the line. */
-final class SmtpCommand {
-    final String verb;
-    final String argument;
+public final class SmtpCommand {
+    public final String verb;
+    public final String argument;
 
     private SmtpCommand(String verb, String argument) {
         this.verb = verb;
@@ -17,8 +18,8 @@ final class SmtpCommand {
     }
 
     /** Thrown with the reply for a line that is not a command at all. */
-    static final class Malformed extends Exception {
-        final SmtpReply reply;
+    public static final class Malformed extends Exception {
+        public final SmtpReply reply;
 
         Malformed(String why) {
             super(why, null, false, false);
@@ -27,7 +28,7 @@ final class SmtpCommand {
     }
 
     /** Decodes a line (CRLF already cut off): UTF-8 only, no control characters. */
-    static SmtpCommand parse(byte[] line) throws Malformed {
+    public static SmtpCommand parse(byte[] line) throws Malformed {
         for (byte b : line) {
             // NUL, ESC and friends have no place in a command and must never reach a Received: header.
             if ((b >= 0 && b < 0x20) || b == 0x7f) {

@@ -1,18 +1,20 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.SmtpReply;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /** The parameters of one MAIL command (SIZE, BODY, SMTPUTF8, AUTH), checked against RFCs 1870, 6152, 6531 and 4954. */
-final class MailParameters {
+public final class MailParameters {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
-    static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    public static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
 
-    final OptionalLong size;
-    final MailTransaction.BodyType body;
-    final boolean smtpUtf8;
+    public final OptionalLong size;
+    public final MailTransaction.BodyType body;
+    public final boolean smtpUtf8;
 
     private MailParameters(OptionalLong size, MailTransaction.BodyType body, boolean smtpUtf8) {
         this.size = size;
@@ -21,8 +23,8 @@ final class MailParameters {
     }
 
     /** Thrown with the reply that refuses a parameter. */
-    static final class Refused extends Exception {
-        final SmtpReply reply;
+    public static final class Refused extends Exception {
+        public final SmtpReply reply;
 
         Refused(SmtpReply reply) {
             super(reply.lines().get(0), null, false, false);
@@ -31,7 +33,7 @@ final class MailParameters {
     }
 
     /** Checks {@code parameters} (upper-case keywords, "" for no value) against a size limit. */
-    static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws Refused {
+    public static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws Refused {
         OptionalLong size = OptionalLong.empty();
         MailTransaction.BodyType body = MailTransaction.BodyType.SEVEN_BIT;
         boolean utf8 = false;

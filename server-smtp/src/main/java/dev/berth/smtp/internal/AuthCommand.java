@@ -1,19 +1,21 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
-import dev.berth.smtp.internal.SaslExchange;
+import dev.berth.smtp.SmtpAuthenticator;
+import dev.berth.smtp.SmtpConfig;
+import dev.berth.smtp.SmtpReply;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The rules and replies of the AUTH command (RFC 4954); the session drives the exchange itself. */
-final class AuthCommand {
+public final class AuthCommand {
     private static final SmtpReply INVALID = SmtpReply.of(535, "5.7.8", "Authentication credentials invalid");
 
     private AuthCommand() {
     }
 
     /** Why AUTH may not start now, or empty when it may. */
-    static Optional<SmtpReply> refusal(SmtpConfig config, SessionState session, boolean tls, boolean inTransaction) {
+    public static Optional<SmtpReply> refusal(SmtpConfig config, SessionState session, boolean tls, boolean inTransaction) {
         if (config.authenticator().isEmpty()) {
             return Optional.of(SmtpReply.of(502, "5.5.1", "AUTH not available"));
         }
@@ -33,7 +35,7 @@ final class AuthCommand {
     }
 
     /** The reply to an exchange that ended without credentials. */
-    static SmtpReply failure(SaslExchange.Failure failure) {
+    public static SmtpReply failure(SaslExchange.Failure failure) {
         switch (failure.reason()) {
             case CANCELED:
                 return SmtpReply.of(501, "5.0.0", "Authentication canceled");
@@ -45,7 +47,7 @@ final class AuthCommand {
     }
 
     /** The check of {@code credentials}, to run off the event loop: 235 or 535. */
-    static Supplier<SmtpReply> verify(SmtpAuthenticator authenticator, SaslExchange.Credentials credentials) {
+    public static Supplier<SmtpReply> verify(SmtpAuthenticator authenticator, SaslExchange.Credentials credentials) {
         String user = credentials.user();
         String password = credentials.password();
         return () -> {

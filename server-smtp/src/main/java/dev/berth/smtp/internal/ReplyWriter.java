@@ -1,36 +1,37 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.SmtpReply;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 
 /** Writes one session's replies, counts the ones that answer client mistakes, and writes the last one before closing. */
-final class ReplyWriter {
+public final class ReplyWriter {
     private final ChannelHandlerContext ctx;
     private final int maxErrors;
     private int errors;
     private boolean closing;
 
-    ReplyWriter(ChannelHandlerContext ctx, int maxErrors) {
+    public ReplyWriter(ChannelHandlerContext ctx, int maxErrors) {
         this.ctx = ctx;
         this.maxErrors = maxErrors;
     }
 
     /** Writes {@code r}; nothing once the last reply is out. */
-    void reply(SmtpReply r) {
+    public void reply(SmtpReply r) {
         if (!closing) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(r.wireBytes()));
         }
     }
 
     /** Writes a reply to a client mistake; true when that mistake reached the session's limit. */
-    boolean error(SmtpReply r) {
+    public boolean error(SmtpReply r) {
         reply(r);
         return ++errors >= maxErrors;
     }
 
     /** Writes {@code r} and closes the connection once it is flushed; false if the last reply was already written. */
-    boolean last(SmtpReply r) {
+    public boolean last(SmtpReply r) {
         if (closing) {
             return false;
         }
@@ -41,7 +42,7 @@ final class ReplyWriter {
     }
 
     /** True once the last reply is written. */
-    boolean closing() {
+    public boolean closing() {
         return closing;
     }
 }

@@ -1,11 +1,13 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.SmtpMessageHandler;
 /**
  * Which optional {@link SmtpMessageHandler} methods a handler class implements. A method left at its
  * default does nothing that could block, so the session answers it on the event loop instead of
  * paying a trip to the blocking executor and back (two thread hand-offs and a read pause) per command.
  */
-final class HandlerMethods {
+public final class HandlerMethods {
     private static final ClassValue<HandlerMethods> CACHE = new ClassValue<>() {
         @Override
         protected HandlerMethods computeValue(Class<?> type) {
@@ -16,9 +18,9 @@ final class HandlerMethods {
         }
     };
 
-    final boolean onMailFrom;
-    final boolean onRcptTo;
-    final boolean onDone;
+    public final boolean onMailFrom;
+    public final boolean onRcptTo;
+    public final boolean onDone;
 
     private HandlerMethods(boolean onMailFrom, boolean onRcptTo, boolean onDone) {
         this.onMailFrom = onMailFrom;
@@ -26,7 +28,7 @@ final class HandlerMethods {
         this.onDone = onDone;
     }
 
-    static HandlerMethods of(SmtpMessageHandler handler) {
+    public static HandlerMethods of(SmtpMessageHandler handler) {
         return CACHE.get(handler.getClass());
     }
 

@@ -1,6 +1,8 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
-import dev.berth.smtp.internal.MessageStream;
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.SmtpMessageHandler;
+import dev.berth.smtp.SmtpReply;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -10,14 +12,14 @@ import org.slf4j.LoggerFactory;
  * One message's content on its way from a session to its handler: the size limit, the bounded
  * stream {@link SmtpMessageHandler#onData} reads on the blocking executor, and the reply it gives.
  */
-final class MessageIntake {
+public final class MessageIntake {
     private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
 
     /**
      * Content held back before {@code onData} starts: a message this small reaches the handler whole,
      * so it reads without waiting on the event loop; a larger one streams from here on.
      */
-    static final int START_THRESHOLD = 64 * 1024;
+    public static final int START_THRESHOLD = 64 * 1024;
 
     private final MessageStream stream;
     private final CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
@@ -34,7 +36,7 @@ final class MessageIntake {
      * content ends, whichever comes first; {@code onRoom} runs on the reader's thread when a full
      * queue has drained.
      */
-    MessageIntake(MailTransaction tx, SmtpMessageHandler handler, Executor serial, long maxSize, Runnable onRoom) {
+    public MessageIntake(MailTransaction tx, SmtpMessageHandler handler, Executor serial, long maxSize, Runnable onRoom) {
         this.tx = tx;
         this.handler = handler;
         this.serial = serial;
@@ -65,7 +67,7 @@ final class MessageIntake {
     }
 
     /** Passes content on; false when the handler lags and reading should pause until {@code onRoom}. */
-    boolean add(byte[] bytes) {
+    public boolean add(byte[] bytes) {
         if (tooBig) {
             return true;
         }
@@ -84,24 +86,24 @@ final class MessageIntake {
     }
 
     /** Octets received so far. */
-    long size() {
+    public long size() {
         return size;
     }
 
     /** True once the content went over the size limit: it will be refused whatever else happens. */
-    boolean tooBig() {
+    public boolean tooBig() {
         return tooBig;
     }
 
     /** The content is complete; completes with the handler's reply. */
-    CompletableFuture<SmtpReply> complete() {
+    public CompletableFuture<SmtpReply> complete() {
         stream.finish();
         start();
         return reply;
     }
 
     /** The content is refused or abandoned: the handler's next read fails and nothing may be kept. */
-    CompletableFuture<SmtpReply> abort(String why) {
+    public CompletableFuture<SmtpReply> abort(String why) {
         stream.abort(why);
         start();
         return reply;
