@@ -16,6 +16,7 @@ import dev.berth.smtp.internal.SerialExecutor;
 import dev.berth.smtp.internal.SessionState;
 import dev.berth.smtp.internal.SmtpCommand;
 import dev.berth.smtp.internal.SmtpFrame;
+import dev.berth.smtp.internal.SmtpRefusal;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
 import dev.berth.smtp.internal.SmtpFramer;
 import io.netty.buffer.Unpooled;
@@ -187,8 +188,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         SmtpCommand command;
         try {
             command = SmtpCommand.parse(bytes);
-        } catch (SmtpCommand.Malformed e) {
-            error(e.reply);
+        } catch (SmtpRefusal e) {
+            error(e.reply());
             return;
         }
         String verb = command.verb;
@@ -271,18 +272,12 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         PathParser.Parsed path;
-        try {
-            path = PathParser.parseMailFrom(arg);
-        } catch (PathParser.PathException e) {
-            error(e.getMessage().startsWith("Syntax") ? SmtpReply.of(501, "5.5.4", e.getMessage())
-                    : SmtpReply.of(501, "5.1.7", "Bad sender address: " + e.getMessage()));
-            return;
-        }
         MailParameters params;
         try {
+            path = PathParser.parseMailFrom(arg);
             params = MailParameters.parse(path.parameters(), config.maxMessageSize());
-        } catch (MailParameters.Refused e) {
-            error(e.reply);
+        } catch (SmtpRefusal e) {
+            error(e.reply());
             return;
         }
         if (path.nonAscii() && !params.smtpUtf8) {
@@ -313,9 +308,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         PathParser.Parsed path;
         try {
             path = PathParser.parseRcptTo(arg);
-        } catch (PathParser.PathException e) {
-            error(e.getMessage().startsWith("Syntax") ? SmtpReply.of(501, "5.5.4", e.getMessage())
-                    : SmtpReply.of(501, "5.1.3", "Bad recipient address: " + e.getMessage()));
+        } catch (SmtpRefusal e) {
+            error(e.reply());
             return;
         }
         if (!path.parameters().isEmpty()) {

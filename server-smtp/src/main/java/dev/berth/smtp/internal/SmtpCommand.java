@@ -17,22 +17,12 @@ public final class SmtpCommand {
         this.argument = argument;
     }
 
-    /** Thrown with the reply for a line that is not a command at all. */
-    public static final class Malformed extends Exception {
-        public final SmtpReply reply;
-
-        Malformed(String why) {
-            super(why, null, false, false);
-            this.reply = SmtpReply.of(500, "5.5.2", why);
-        }
-    }
-
-    /** Decodes a line (CRLF already cut off): UTF-8 only, no control characters. */
-    public static SmtpCommand parse(byte[] line) throws Malformed {
+    /** Decodes a line (CRLF already cut off): UTF-8 only, no control characters; anything else is refused with 500 5.5.2. */
+    public static SmtpCommand parse(byte[] line) throws SmtpRefusal {
         for (byte b : line) {
             // NUL, ESC and friends have no place in a command and must never reach a Received: header.
             if ((b >= 0 && b < 0x20) || b == 0x7f) {
-                throw new Malformed("Control character in the command");
+                throw malformed("Control character in the command");
             }
         }
         String text;
@@ -40,10 +30,14 @@ public final class SmtpCommand {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
-            throw new Malformed("Command is not valid UTF-8");
+            throw malformed("Command is not valid UTF-8");
         }
         int space = text.indexOf(' ');
         return new SmtpCommand((space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT),
                 space < 0 ? "" : text.substring(space + 1));
+    }
+
+    private static SmtpRefusal malformed(String why) {
+        return new SmtpRefusal(SmtpReply.of(500, "5.5.2", why));
     }
 }
