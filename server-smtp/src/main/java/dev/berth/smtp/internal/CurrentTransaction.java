@@ -10,7 +10,7 @@ import java.util.function.BiConsumer;
  * The session's mail transaction in progress, if any: its envelope, the handler made for it and its
  * content on the way. Ending it, for whatever reason, always reaches the handler's {@code onDone}.
  */
-public final class CurrentTransaction {
+final class CurrentTransaction {
     static final SmtpReply NEED_MAIL = SmtpReply.of(503, "5.5.1", "Bad sequence of commands: need MAIL first");
     static final SmtpReply NO_RECIPIENTS = SmtpReply.of(554, "5.5.1", "No valid recipients");
     static final SmtpReply BDAT_IN_PROGRESS = SmtpReply.of(503, "5.5.1", "Bad sequence of commands: BDAT in progress");
@@ -30,7 +30,7 @@ public final class CurrentTransaction {
     }
 
     /** Starts {@code transaction} with a new handler from the factory, and returns that handler. */
-    public SmtpMessageHandler begin(MailTransaction transaction) {
+    SmtpMessageHandler begin(MailTransaction transaction) {
         SmtpMessageHandler h = factory.create(transaction.session());
         tx = transaction;
         handler = h;
@@ -38,34 +38,34 @@ public final class CurrentTransaction {
     }
 
     /** True between MAIL and the end of the transaction. */
-    public boolean open() {
+    boolean open() {
         return tx != null;
     }
 
     /** The transaction in progress, or null. */
-    public MailTransaction get() {
+    MailTransaction get() {
         return tx;
     }
 
     /** The handler made for the transaction in progress, or null. */
-    public SmtpMessageHandler handler() {
+    SmtpMessageHandler handler() {
         return handler;
     }
 
     /** True while {@code transaction} is still the one in progress (a late reply may find it gone). */
-    public boolean is(MailTransaction transaction) {
+    boolean is(MailTransaction transaction) {
         return transaction != null && tx == transaction;
     }
 
     /** Adds an accepted recipient, if {@code transaction} is still the one in progress. */
-    public void addRecipient(MailTransaction transaction, String recipient) {
+    void addRecipient(MailTransaction transaction, String recipient) {
         if (is(transaction)) {
             addRecipient.accept(transaction, recipient);
         }
     }
 
     /** The content intake, once DATA or the first BDAT started one. */
-    public MessageIntake intake() {
+    MessageIntake intake() {
         return intake;
     }
 
@@ -76,7 +76,7 @@ public final class CurrentTransaction {
     }
 
     /** Ends the transaction, if there is one: content still coming is refused, and the handler's {@code onDone} is queued. */
-    public void end(String why) {
+    void end(String why) {
         if (intake != null) {
             intake.abort(why);
             intake = null;

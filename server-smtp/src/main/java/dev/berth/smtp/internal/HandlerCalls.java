@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * handler timeout ends the transaction and is answered {@code 451 4.3.0} too, and keeps its thread
  * but not the session's queue.
  */
-public final class HandlerCalls {
+final class HandlerCalls {
     private static final Logger log = LoggerFactory.getLogger(HandlerCalls.class);
 
     /** The reply to a call that outlived the handler timeout. */
@@ -42,7 +42,7 @@ public final class HandlerCalls {
      * at once when {@code offLoop} is false (a method left at its default, which cannot block), else
      * from the blocking executor with reading paused meanwhile.
      */
-    public void call(Object handler, String method, boolean offLoop, Callable<SmtpReply> work, Consumer<SmtpReply> then) {
+    void call(Object handler, String method, boolean offLoop, Callable<SmtpReply> work, Consumer<SmtpReply> then) {
         if (!offLoop) {
             then.accept(replyOf(handler, method, work));
             return;
@@ -51,14 +51,14 @@ public final class HandlerCalls {
     }
 
     /** Queues a call on the blocking executor, behind this session's earlier calls; completes with its reply. */
-    public CompletableFuture<SmtpReply> submit(Object handler, String method, Callable<SmtpReply> work) {
+    CompletableFuture<SmtpReply> submit(Object handler, String method, Callable<SmtpReply> work) {
         CompletableFuture<SmtpReply> result = new CompletableFuture<>();
         queue.execute(() -> result.complete(replyOf(handler, method, work)));
         return result;
     }
 
     /** Queues a call that answers nothing (such as {@code onDone}); a failure is only logged. */
-    public void notify(Object handler, String method, Runnable work) {
+    void notify(Object handler, String method, Runnable work) {
         queue.execute(() -> {
             try {
                 work.run();
@@ -73,7 +73,7 @@ public final class HandlerCalls {
      * handler timeout passes first, the transaction ends, the client gets {@code 451 4.3.0} and the
      * late reply is ignored.
      */
-    public void await(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then) {
+    void await(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then) {
         EventExecutor loop = session.loop();
         session.hold(Session.Hold.HANDLER);
         boolean[] settled = {false};

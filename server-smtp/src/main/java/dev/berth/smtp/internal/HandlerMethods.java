@@ -7,7 +7,7 @@ import dev.berth.smtp.SmtpMessageHandler;
  * default does nothing that could block, so the session answers it on the event loop instead of
  * paying a trip to the blocking executor and back (two thread hand-offs and a read pause) per command.
  */
-public final class HandlerMethods {
+final class HandlerMethods {
     private static final ClassValue<HandlerMethods> CACHE = new ClassValue<>() {
         @Override
         protected HandlerMethods computeValue(Class<?> type) {
@@ -18,9 +18,9 @@ public final class HandlerMethods {
         }
     };
 
-    public final boolean onMailFrom;
-    public final boolean onRcptTo;
-    public final boolean onDone;
+    final boolean onMailFrom;
+    final boolean onRcptTo;
+    final boolean onDone;
 
     private HandlerMethods(boolean onMailFrom, boolean onRcptTo, boolean onDone) {
         this.onMailFrom = onMailFrom;
@@ -28,7 +28,7 @@ public final class HandlerMethods {
         this.onDone = onDone;
     }
 
-    public static HandlerMethods of(SmtpMessageHandler handler) {
+    static HandlerMethods of(SmtpMessageHandler handler) {
         return CACHE.get(handler.getClass());
     }
 

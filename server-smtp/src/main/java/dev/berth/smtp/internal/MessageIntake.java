@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
  * One message's content on its way from a session to its handler: the size limit, the bounded
  * stream {@link SmtpMessageHandler#onData} reads on the blocking executor, and the reply it gives.
  */
-public final class MessageIntake {
+final class MessageIntake {
     /**
      * Content held back before {@code onData} starts: a message this small reaches the handler whole,
      * so it reads without waiting on the event loop; a larger one streams from here on.
      */
-    public static final int START_THRESHOLD = 64 * 1024;
+    static final int START_THRESHOLD = 64 * 1024;
 
     private final MessageStream stream;
     private final MailTransaction tx;
@@ -53,7 +53,7 @@ public final class MessageIntake {
     }
 
     /** Passes content on; false when the handler lags and reading should pause until {@code onRoom}. */
-    public boolean add(byte[] bytes) {
+    boolean add(byte[] bytes) {
         if (tooBig) {
             return true;
         }
@@ -72,24 +72,24 @@ public final class MessageIntake {
     }
 
     /** Octets received so far. */
-    public long size() {
+    long size() {
         return size;
     }
 
     /** True once the content went over the size limit: it will be refused whatever else happens. */
-    public boolean tooBig() {
+    boolean tooBig() {
         return tooBig;
     }
 
     /** The content is complete; completes with the handler's reply. */
-    public CompletableFuture<SmtpReply> complete() {
+    CompletableFuture<SmtpReply> complete() {
         stream.finish();
         start();
         return reply;
     }
 
     /** The content is refused or abandoned: the handler's next read fails and nothing may be kept. */
-    public CompletableFuture<SmtpReply> abort(String why) {
+    CompletableFuture<SmtpReply> abort(String why) {
         stream.abort(why);
         start();
         return reply;

@@ -6,32 +6,32 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 
 /** Writes one session's replies, counts the ones that answer client mistakes, and writes the last one before closing. */
-public final class ReplyWriter {
+final class ReplyWriter {
     private final ChannelHandlerContext ctx;
     private final int maxErrors;
     private int errors;
     private boolean closing;
 
-    public ReplyWriter(ChannelHandlerContext ctx, int maxErrors) {
+    ReplyWriter(ChannelHandlerContext ctx, int maxErrors) {
         this.ctx = ctx;
         this.maxErrors = maxErrors;
     }
 
     /** Writes {@code r}; nothing once the last reply is out. */
-    public void reply(SmtpReply r) {
+    void reply(SmtpReply r) {
         if (!closing) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(r.wireBytes()));
         }
     }
 
     /** Writes a reply to a client mistake; true when that mistake reached the session's limit. */
-    public boolean error(SmtpReply r) {
+    boolean error(SmtpReply r) {
         reply(r);
         return ++errors >= maxErrors;
     }
 
     /** Writes {@code r} and closes the connection once it is flushed; false if the last reply was already written. */
-    public boolean last(SmtpReply r) {
+    boolean last(SmtpReply r) {
         if (closing) {
             return false;
         }
@@ -42,7 +42,7 @@ public final class ReplyWriter {
     }
 
     /** True once the last reply is written. */
-    public boolean closing() {
+    boolean closing() {
         return closing;
     }
 }

@@ -100,7 +100,7 @@ public final class Session {
     // ---- replies ----------------------------------------------------------------------------------
 
     /** Writes {@code r}. */
-    public void reply(SmtpReply r) {
+    void reply(SmtpReply r) {
         replies.reply(r);
     }
 
@@ -112,7 +112,7 @@ public final class Session {
     }
 
     /** Writes {@code last}, reads nothing more and closes once it is out. */
-    public void goodbye(SmtpReply last) {
+    void goodbye(SmtpReply last) {
         if (replies.last(last)) {
             timer.cancel();
             framer.suspend();
@@ -165,7 +165,7 @@ public final class Session {
     }
 
     /** Sends the client's next command line to {@code consumer} instead of the commands (an AUTH exchange). */
-    public void nextLineTo(Consumer<byte[]> consumer) {
+    void nextLineTo(Consumer<byte[]> consumer) {
         nextLine = consumer;
     }
 
@@ -181,7 +181,7 @@ public final class Session {
     }
 
     /** A fresh framer, with nothing buffered, for the pipeline after STARTTLS. */
-    public SmtpFramer freshFramer() {
+    SmtpFramer freshFramer() {
         framer = newFramer(config);
         return framer;
     }
@@ -189,37 +189,37 @@ public final class Session {
     // ---- what the session knows -------------------------------------------------------------------
 
     /** True once the connection speaks TLS. */
-    public boolean tls() {
+    boolean tls() {
         return connection.tlsSession().isPresent();
     }
 
     /** True when EHLO should offer STARTTLS: the listener allows it, and neither TLS nor AUTH happened yet. */
-    public boolean offersStartTls() {
+    boolean offersStartTls() {
         return connection.listener().tlsMode() == TlsMode.STARTTLS && !tls() && state.authenticatedUser().isEmpty();
     }
 
     /** True when EHLO should offer AUTH: users are configured, the connection speaks TLS, nobody has logged in. */
-    public boolean offersAuth() {
+    boolean offersAuth() {
         return config.authenticator().isPresent() && tls() && state.authenticatedUser().isEmpty();
     }
 
-    public SmtpConfig config() {
+    SmtpConfig config() {
         return config;
     }
 
-    public ConnectionContext connection() {
+    ConnectionContext connection() {
         return connection;
     }
 
-    public SessionState state() {
+    SessionState state() {
         return state;
     }
 
-    public CurrentTransaction transaction() {
+    CurrentTransaction transaction() {
         return transaction;
     }
 
-    public HandlerCalls calls() {
+    HandlerCalls calls() {
         return calls;
     }
 
@@ -227,7 +227,7 @@ public final class Session {
         return content;
     }
 
-    public ChannelHandlerContext ctx() {
+    ChannelHandlerContext ctx() {
         return ctx;
     }
 

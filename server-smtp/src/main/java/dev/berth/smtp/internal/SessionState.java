@@ -5,14 +5,14 @@ import dev.berth.smtp.SmtpSession;
 import java.util.Optional;
 
 /** The session facts a connection has learnt so far; written on the event loop, read by handlers anywhere. */
-public final class SessionState implements SmtpSession {
+final class SessionState implements SmtpSession {
     private final ConnectionContext connection;
     private final String serverName;
     private volatile String heloName;
     private volatile boolean extended;
     private volatile String user;
 
-    public SessionState(ConnectionContext connection, String serverName) {
+    SessionState(ConnectionContext connection, String serverName) {
         this.connection = connection;
         this.serverName = serverName;
     }
@@ -42,17 +42,17 @@ public final class SessionState implements SmtpSession {
         return Optional.ofNullable(user);
     }
 
-    public void greeted(String name, boolean extended) {
+    void greeted(String name, boolean extended) {
         this.heloName = name;
         this.extended = extended;
     }
 
-    public void authenticated(String user) {
+    void authenticated(String user) {
         this.user = user;
     }
 
     /** Forgets everything learnt so far (after STARTTLS): the client must greet and authenticate again. */
-    public void forget() {
+    void forget() {
         heloName = null;
         extended = false;
         user = null;
