@@ -75,7 +75,7 @@ final class HandlerCalls {
      */
     void await(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then) {
         EventExecutor loop = session.loop();
-        session.hold(Session.Hold.HANDLER);
+        session.hold(ClientInput.Hold.HANDLER);
         boolean[] settled = {false};
         ScheduledFuture<?> deadline = loop.schedule(() -> {
             if (settled[0]) {
@@ -86,7 +86,7 @@ final class HandlerCalls {
             abandon("handler timeout");
             if (session.open()) {
                 session.reply(TIMED_OUT);
-                session.release(Session.Hold.HANDLER);
+                session.release(ClientInput.Hold.HANDLER);
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> loop.execute(() -> {
@@ -97,7 +97,7 @@ final class HandlerCalls {
             deadline.cancel(false);
             if (session.open()) {
                 then.accept(r != null ? r : SmtpReply.LOCAL_ERROR);
-                session.release(Session.Hold.HANDLER);
+                session.release(ClientInput.Hold.HANDLER);
             }
         }));
     }

@@ -38,7 +38,7 @@ public final class MessageContent {
     /** DATA was accepted (354 written): the lines up to the final dot are the message. */
     public void startData() {
         kind = Kind.DATA;
-        session.framer().startData();
+        session.input().framer().startData();
         startIntake();
         session.restartTimer();
     }
@@ -54,7 +54,7 @@ public final class MessageContent {
             startIntake();
         }
         kind = Kind.CHUNK;
-        session.framer().startChunk(size);
+        session.input().framer().startChunk(size);
         session.restartTimer();
     }
 
@@ -71,7 +71,7 @@ public final class MessageContent {
         }
         if (!intake.add(bytes)) {
             waitingForRoom = true;
-            session.hold(Session.Hold.STREAM);
+            session.hold(ClientInput.Hold.STREAM);
             // A handler that stops reading must not hold the session forever either.
             stall = session.loop().schedule(this::handlerStalled, session.calls().timeout().toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -82,7 +82,7 @@ public final class MessageContent {
         if (waitingForRoom) {
             waitingForRoom = false;
             stall.cancel(false);
-            session.release(Session.Hold.STREAM);
+            session.release(ClientInput.Hold.STREAM);
         }
     }
 
@@ -96,7 +96,7 @@ public final class MessageContent {
         log.warn("SMTP handler for {} stopped reading the message for {}", session.connection().remoteAddress(),
                 session.calls().timeout());
         session.transaction().intake().abort("handler timeout");
-        session.release(Session.Hold.STREAM);
+        session.release(ClientInput.Hold.STREAM);
     }
 
     /** The content ended (the final dot, or the end of a chunk); {@code problem} is a line that broke the rules, or null. */

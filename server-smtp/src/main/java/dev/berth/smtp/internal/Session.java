@@ -1,7 +1,6 @@
 package dev.berth.smtp.internal;
 
 import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ReadPause;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.MailTransaction;
 import dev.berth.smtp.SmtpConfig;
@@ -9,7 +8,6 @@ import dev.berth.smtp.SmtpMessageHandlerFactory;
 import dev.berth.smtp.SmtpReply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.EnumSet;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -24,11 +22,6 @@ public final class Session {
     public static final String FRAMER = "smtp.framer";
     static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2", "Service shutting down, closing connection");
     static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Too many errors, closing connection");
-    /** This session's reason to hold reading off, beside core's own (backpressure, limits). */
-    private static final String READ_PAUSE = "smtp.session";
-
-    /** Why the session holds reading off: a handler call under way, or content the handler has not caught up with. */
-    public enum Hold { HANDLER, STREAM }
 
     private final SmtpConfig config;
     private final ConnectionContext connection;
@@ -39,8 +32,7 @@ public final class Session {
     private final HandlerCalls calls;
     private final CurrentTransaction transaction;
     private final MessageContent content;
-    private final EnumSet<Hold> holds = EnumSet.noneOf(Hold.class);
-    private SmtpFramer framer;
+    private final ClientInput input;
     private Consumer<byte[]> nextLine;
     private boolean draining;
 
@@ -55,7 +47,7 @@ public final class Session {
         this.config = config;
         this.connection = connection;
         this.ctx = ctx;
-        this.framer = framer;
+        this.input = new ClientInput(ctx.channel(), config, framer);
         this.state = new SessionState(connection, config.serverName());
         this.replies = new ReplyWriter(ctx, config.maxErrors());
         this.timer = new SessionTimer(ctx.executor(), config, this::goodbye);
@@ -66,10 +58,8 @@ public final class Session {
 
     /** A framer with {@code config}'s line limits. */
     public static SmtpFramer newFramer(SmtpConfig config) {
-        return new SmtpFramer(config.maxCommandLine(), config.maxTextLine());
+        return ClientInput.newFramer(config);
     }
-
-    // ---- the connection's life --------------------------------------------------------------------
 
     /** The connection is up (on implicit TLS: the handshake is done): greet and wait for a command. */
     public void greet() {
@@ -94,10 +84,8 @@ public final class Session {
 
     /** True while a handler call or message content is under way: a drain waits for it. */
     boolean busy() {
-        return holds.contains(Hold.HANDLER) || content.active();
+        return input.held(ClientInput.Hold.HANDLER) || content.active();
     }
-
-    // ---- replies ----------------------------------------------------------------------------------
 
     /** Writes {@code r}. */
     void reply(SmtpReply r) {
@@ -115,8 +103,7 @@ public final class Session {
     void goodbye(SmtpReply last) {
         if (replies.last(last)) {
             timer.cancel();
-            framer.suspend();
-            ReadPause.pause(ctx.channel(), READ_PAUSE);
+            input.stop();
         }
     }
 
@@ -130,8 +117,6 @@ public final class Session {
         return !replies.closing() && ctx.channel().isActive();
     }
 
-    // ---- reading ----------------------------------------------------------------------------------
-
     /** The client said something: its clock starts again (the data timeout while content flows). */
     public void restartTimer() {
         if (replies.closing()) {
@@ -141,18 +126,15 @@ public final class Session {
         }
     }
 
-    /** Stops reading from the client, and the framer from handing on lines it already holds, until {@code why} is released. */
-    void hold(Hold why) {
-        holds.add(why);
+    /** Stops reading from the client, and its clock, until {@code why} is released. */
+    void hold(ClientInput.Hold why) {
         timer.cancel();
-        framer.suspend();
-        ReadPause.pause(ctx.channel(), READ_PAUSE);
+        input.hold(why);
     }
 
-    /** Ends {@code why}; reading resumes when no other hold is left (or, when draining, the session ends). */
-    void release(Hold why) {
-        holds.remove(why);
-        if (!holds.isEmpty() || replies.closing()) {
+    /** Ends {@code why}; reading resumes when nothing else holds it (or, when draining, the session ends). */
+    void release(ClientInput.Hold why) {
+        if (!input.release(why) || replies.closing()) {
             return;
         }
         if (draining && !busy()) {
@@ -160,8 +142,7 @@ public final class Session {
             return;
         }
         restartTimer();
-        ReadPause.resume(ctx.channel(), READ_PAUSE);
-        framer.resume();
+        input.resume();
     }
 
     /** Sends the client's next command line to {@code consumer} instead of the commands (an AUTH exchange). */
@@ -175,18 +156,6 @@ public final class Session {
         nextLine = null;
         return c;
     }
-
-    SmtpFramer framer() {
-        return framer;
-    }
-
-    /** A fresh framer, with nothing buffered, for the pipeline after STARTTLS. */
-    SmtpFramer freshFramer() {
-        framer = newFramer(config);
-        return framer;
-    }
-
-    // ---- what the session knows -------------------------------------------------------------------
 
     /** True once the connection speaks TLS. */
     boolean tls() {
@@ -225,6 +194,10 @@ public final class Session {
 
     public MessageContent content() {
         return content;
+    }
+
+    ClientInput input() {
+        return input;
     }
 
     ChannelHandlerContext ctx() {

@@ -25,7 +25,7 @@ final class StartTlsCommand implements Command {
             session.error(SmtpReply.of(502, "5.5.1", "STARTTLS not available"));
         } else {
             session.transaction().end("STARTTLS");
-            StartTls.begin(session.ctx(), Session.FRAMER, session::freshFramer, Unpooled.wrappedBuffer(READY.wireBytes()),
+            StartTls.begin(session.ctx(), Session.FRAMER, session.input()::freshFramer, Unpooled.wrappedBuffer(READY.wireBytes()),
                     ssl -> {
                         // RFC 3207 4.2: forget everything learnt from the client in plaintext. Core dropped
                         // whatever came after STARTTLS, so no AUTH exchange or content is under way here.
