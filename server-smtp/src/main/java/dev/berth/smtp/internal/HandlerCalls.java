@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls from one session into its message handler (and its authenticator): on the blocking
  * executor, one at a time in the order made, with reading paused until the reply is in, which then
- * goes to the client. A call that throws is answered {@code 451 4.3.0}; a call slower than the
- * handler timeout ends the transaction and is answered {@code 451 4.3.0} too, and keeps its thread
- * but not the session's queue.
+ * goes to the client. A call that throws or returns null is answered {@code 451 4.3.0}; a call
+ * slower than the handler timeout ends the transaction and is answered {@code 451 4.3.0} too, and
+ * keeps its thread but not the session's queue.
  */
 final class HandlerCalls {
     private static final Logger log = LoggerFactory.getLogger(HandlerCalls.class);
@@ -116,17 +116,22 @@ final class HandlerCalls {
         return timeout;
     }
 
+    /** What a call returned, or {@code 451 4.3.0} when it threw or returned null (never a reply at all). */
     private SmtpReply replyOf(Object handler, String method, Callable<SmtpReply> work) {
+        SmtpReply r;
         try {
-            SmtpReply r = work.call();
-            if (r == null) {
-                throw new IllegalStateException("a handler returned no reply");
-            }
-            return r;
+            r = work.call();
         } catch (Throwable e) {
             log.debug("{}.{} failed for {}: {}", handler.getClass().getName(), method, remote(), e.toString());
             return SmtpReply.LOCAL_ERROR;
         }
+        if (r == null) {
+            // A bug in the handler, not a decision: it must not pass for one, least of all as "stored".
+            log.warn("{}.{} returned null for {}, but must return an SmtpReply: the client gets 451 4.3.0",
+                    handler.getClass().getName(), method, remote());
+            return SmtpReply.LOCAL_ERROR;
+        }
+        return r;
     }
 
     private Object remote() {

@@ -44,8 +44,7 @@ final class MessageIntake {
         }
         reply = calls.submit(handler, "onData", () -> {
             try {
-                SmtpReply r = handler.onData(tx, stream);
-                return r != null ? r : SmtpReply.MESSAGE_ACCEPTED;
+                return handler.onData(tx, stream);
             } finally {
                 stream.readerGone();
             }
