@@ -83,7 +83,7 @@ final class CurrentTransaction {
         }
         if (handler != null && HandlerMethods.of(handler).onDone) {
             SmtpMessageHandler h = handler;
-            calls.notify(h, "onDone", h::onDone);
+            calls.tell(h, "onDone", h::onDone);
         }
         handler = null;
         tx = null;

@@ -57,8 +57,8 @@ final class HandlerCalls {
         return result;
     }
 
-    /** Queues a call that answers nothing (such as {@code onDone}); a failure is only logged. */
-    void notify(Object handler, String method, Runnable work) {
+    /** Queues a call that needs no answer (such as {@code onDone}), behind the earlier ones; a failure is only logged. */
+    void tell(Object handler, String method, Runnable work) {
         queue.execute(() -> {
             try {
                 work.run();

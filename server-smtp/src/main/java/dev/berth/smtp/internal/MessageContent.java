@@ -31,12 +31,12 @@ public final class MessageContent {
     }
 
     /** True from DATA's 354, or from BDAT, until the content's end has been seen. */
-    public boolean active() {
+    boolean active() {
         return kind != Kind.NONE;
     }
 
     /** DATA was accepted (354 written): the lines up to the final dot are the message. */
-    public void startData() {
+    void startData() {
         kind = Kind.DATA;
         session.input().framer().startData();
         startIntake();
@@ -47,7 +47,7 @@ public final class MessageContent {
      * A BDAT chunk of {@code size} octets follows, the last one when {@code last}; a non-null
      * {@code refusal} is the answer once the chunk has been read (and dropped).
      */
-    public void startChunk(long size, boolean last, SmtpReply refusal) {
+    void startChunk(long size, boolean last, SmtpReply refusal) {
         lastChunk = last;
         chunkRefusal = refusal;
         if (refusal == null && session.transaction().intake() == null) {

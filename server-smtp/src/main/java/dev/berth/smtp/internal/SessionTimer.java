@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * data timeout while it sends message content, gets {@code 421 4.4.2} and the connection closes.
  * These two decide in SMTP sessions rather than core's idle timer, whose events the session ignores.
  */
-public final class SessionTimer {
+final class SessionTimer {
     static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout, closing connection");
 
     private final EventExecutor loop;
@@ -23,7 +23,7 @@ public final class SessionTimer {
     private ScheduledFuture<?> pending;
 
     /** A timer on {@code loop} that, when it runs out, ends the session with {@code goodbye} and a 421. */
-    public SessionTimer(EventExecutor loop, SmtpConfig config, Consumer<SmtpReply> goodbye) {
+    SessionTimer(EventExecutor loop, SmtpConfig config, Consumer<SmtpReply> goodbye) {
         this.loop = loop;
         this.commandTimeout = config.commandTimeout();
         this.dataTimeout = config.dataTimeout();
@@ -31,14 +31,14 @@ public final class SessionTimer {
     }
 
     /** Starts the wait again: for message content when {@code inContent}, else for a command. */
-    public void restart(boolean inContent) {
+    void restart(boolean inContent) {
         cancel();
         Duration d = inContent ? dataTimeout : commandTimeout;
         pending = loop.schedule(() -> goodbye.accept(TIMEOUT), d.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops the wait: the session is not waiting on the client now. */
-    public void cancel() {
+    void cancel() {
         if (pending != null) {
             pending.cancel(false);
             pending = null;
