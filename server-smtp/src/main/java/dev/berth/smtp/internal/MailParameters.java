@@ -7,14 +7,14 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /** The parameters of one MAIL command (SIZE, BODY, SMTPUTF8, AUTH), checked against RFCs 1870, 6152, 6531 and 4954. */
-final class MailParameters {
+public final class MailParameters {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
 
-    final OptionalLong size;
-    final MailTransaction.BodyType body;
-    final boolean smtpUtf8;
+    public final OptionalLong size;
+    public final MailTransaction.BodyType body;
+    public final boolean smtpUtf8;
 
     private MailParameters(OptionalLong size, MailTransaction.BodyType body, boolean smtpUtf8) {
         this.size = size;
@@ -23,7 +23,7 @@ final class MailParameters {
     }
 
     /** Checks {@code parameters} (upper-case keywords, "" for no value) against a size limit. */
-    static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws SmtpRefusal {
+    public static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws SmtpRefusal {
         OptionalLong size = OptionalLong.empty();
         MailTransaction.BodyType body = MailTransaction.BodyType.SEVEN_BIT;
         boolean utf8 = false;
