@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
@@ -215,6 +216,72 @@ class SmtpSessionHandlerTest {
         assertFalse(output().contains("STARTTLS"));
         send("STARTTLS\r\n");
         assertEquals("502 5.5.1 STARTTLS not available\r\n", output());
+    }
+
+    /** A handler with a bug: the named method returns null instead of a reply. */
+    private static final class ReturnsNull implements SmtpMessageHandler {
+        private final String method;
+
+        ReturnsNull(String method) {
+            this.method = method;
+        }
+
+        @Override
+        public SmtpReply onMailFrom(MailTransaction transaction) {
+            return method.equals("onMailFrom") ? null : SmtpReply.SENDER_OK;
+        }
+
+        @Override
+        public SmtpReply onRcptTo(MailTransaction transaction, String recipient) {
+            return method.equals("onRcptTo") && recipient.startsWith("null") ? null : SmtpReply.RECIPIENT_OK;
+        }
+
+        @Override
+        public SmtpReply onData(MailTransaction transaction, java.io.InputStream content) throws java.io.IOException {
+            content.transferTo(java.io.OutputStream.nullOutputStream());
+            return method.equals("onData") ? null : SmtpReply.MESSAGE_ACCEPTED;
+        }
+    }
+
+    private static final String HANDLER_CALLS = "dev.berth.smtp.internal.HandlerCalls";
+
+    @Test
+    void aNullFromOnMailFromIsABugAnswered451AndLoggedWithTheHandlersClassAndTheMethod() {
+        start(SmtpConfig.builder().serverName("mx.test").build(), session -> new ReturnsNull("onMailFrom"));
+        output();
+        try (LogCapture log = new LogCapture(HANDLER_CALLS)) {
+            send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\n");
+            assertEquals("250 mx.test\r\n451 4.3.0 Local error in processing, try again later\r\n"
+                    + "503 5.5.1 Bad sequence of commands: need MAIL first\r\n", output(), "no transaction was started");
+            assertEquals(List.of(ReturnsNull.class.getName() + ".onMailFrom returned null for /192.0.2.7:40000,"
+                    + " but must return an SmtpReply: the client gets 451 4.3.0"), log.messages(Level.WARN));
+        }
+    }
+
+    @Test
+    void aNullFromOnRcptToAddsNoRecipient() {
+        start(SmtpConfig.builder().serverName("mx.test").build(), session -> new ReturnsNull("onRcptTo"));
+        output();
+        try (LogCapture log = new LogCapture(HANDLER_CALLS)) {
+            send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<null@example.com>\r\nDATA\r\n");
+            assertEquals("250 mx.test\r\n250 2.1.0 Sender OK\r\n451 4.3.0 Local error in processing, try again later\r\n"
+                    + "554 5.5.1 No valid recipients\r\n", output());
+            assertEquals(1, log.messages(Level.WARN).size());
+        }
+    }
+
+    @Test
+    void aNullFromOnDataNeverAcceptsTheMessage() {
+        start(SmtpConfig.builder().serverName("mx.test").build(), session -> new ReturnsNull("onData"));
+        output();
+        try (LogCapture log = new LogCapture(HANDLER_CALLS)) {
+            send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\n");
+            output();
+            send("DATA\r\nSubject: hi\r\n\r\nbody\r\n.\r\nNOOP\r\n");
+            assertEquals("354 End data with <CR><LF>.<CR><LF>\r\n451 4.3.0 Local error in processing, try again later\r\n"
+                    + "250 2.0.0 OK\r\n", output());
+            assertTrue(log.messages(Level.WARN).get(0).contains(".onData returned null"));
+        }
     }
 
     private final java.util.ArrayDeque<Runnable> blockingTasks = new java.util.ArrayDeque<>();

@@ -1,5 +1,6 @@
 package dev.berth.smtp.internal;
 
+import dev.berth.smtp.SmtpReply;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +10,9 @@ import java.util.regex.Pattern;
  * Parses the argument of MAIL and RCPT per RFC 5321 4.1.2: {@code FROM:<path> params} with dot-string
  * or quoted local parts, domains or address literals, an ignored source route, the null path
  * {@code <>}, and {@code <Postmaster>}; UTF-8 is admitted here and refused later unless SMTPUTF8 was given.
+ * A refused path comes as {@link SmtpRefusal}: {@code 501 5.5.4} for a command that is not
+ * {@code FROM:<...>} or {@code TO:<...>} at all, {@code 501 5.1.7} (sender) or {@code 501 5.1.3}
+ * (recipient) for a bad address or parameter list.
  */
 public final class PathParser {
     // Compiled once: these run for every MAIL and RCPT command.
@@ -31,35 +35,37 @@ public final class PathParser {
         }
     }
 
-    /** Why a path was refused, in words for the reply. */
-    public static final class PathException extends Exception {
-        PathException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
     private final String s;
+    private final boolean reverse;
     private int i;
 
-    private PathParser(String s) {
+    private PathParser(String s, boolean reverse) {
         this.s = s;
+        this.reverse = reverse;
     }
 
     /** Parses {@code FROM:<...> params} (the text after the verb); an empty path means {@code <>}. */
-    public static Parsed parseMailFrom(String argument) throws PathException {
-        return new PathParser(argument).parse("FROM:", true);
+    public static Parsed parseMailFrom(String argument) throws SmtpRefusal {
+        return new PathParser(argument, true).parse("FROM:");
     }
 
     /** Parses {@code TO:<...> params}; the null path is refused. */
-    public static Parsed parseRcptTo(String argument) throws PathException {
-        return new PathParser(argument).parse("TO:", false);
+    public static Parsed parseRcptTo(String argument) throws SmtpRefusal {
+        return new PathParser(argument, false).parse("TO:");
     }
 
-    private Parsed parse(String prefix, boolean reverse) throws PathException {
+    /** The refusal of a bad address (or of what follows it). */
+    private SmtpRefusal bad(String why) {
+        return new SmtpRefusal(reverse ? SmtpReply.of(501, "5.1.7", "Bad sender address: " + why)
+                : SmtpReply.of(501, "5.1.3", "Bad recipient address: " + why));
+    }
+
+    private Parsed parse(String prefix) throws SmtpRefusal {
         if (!s.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            throw new PathException("Syntax: " + (reverse ? "MAIL FROM:<address>" : "RCPT TO:<address>"));
+            throw new SmtpRefusal(SmtpReply.of(501, "5.5.4",
+                    "Syntax: " + (reverse ? "MAIL FROM:<address>" : "RCPT TO:<address>")));
         }
         i = prefix.length();
         while (i < s.length() && s.charAt(i) == ' ') {
@@ -69,7 +75,7 @@ public final class PathParser {
         String address;
         if (peek() == '>') {
             if (!reverse) {
-                throw new PathException("the null path <> is not a recipient");
+                throw bad("the null path <> is not a recipient");
             }
             address = "";
         } else {
@@ -88,7 +94,7 @@ public final class PathParser {
         }
         expect('>', "the address must end with >");
         if (address.length() > 254) {
-            throw new PathException("the address is longer than 254 octets");
+            throw bad("the address is longer than 254 octets");
         }
         return new Parsed(address, parameters());
     }
@@ -97,30 +103,30 @@ public final class PathParser {
         return i < s.length() ? s.charAt(i) : '\0';
     }
 
-    private void expect(char c, String why) throws PathException {
+    private void expect(char c, String why) throws SmtpRefusal {
         if (peek() != c) {
-            throw new PathException(why);
+            throw bad(why);
         }
         i++;
     }
 
-    private void skipSourceRoute() throws PathException {
+    private void skipSourceRoute() throws SmtpRefusal {
         int colon = s.indexOf(':', i);
         int close = s.indexOf('>', i);
         if (colon < 0 || (close >= 0 && close < colon)) {
-            throw new PathException("a source route must end with ':'");
+            throw bad("a source route must end with ':'");
         }
         i = colon + 1;
     }
 
-    private void localPart() throws PathException {
+    private void localPart() throws SmtpRefusal {
         int start = i;
         if (peek() == '"') {
             i++;
             while (true) {
                 char c = peek();
                 if (i >= s.length()) {
-                    throw new PathException("the quoted local part is not closed");
+                    throw bad("the quoted local part is not closed");
                 }
                 if (c == '"') {
                     i++;
@@ -130,10 +136,10 @@ public final class PathParser {
                     i++;
                     char q = peek();
                     if (i >= s.length() || q < 32 || q == 127) {
-                        throw new PathException("bad quoted pair in the local part");
+                        throw bad("bad quoted pair in the local part");
                     }
                 } else if (c < 32 || c == 127) {
-                    throw new PathException("control character in the local part");
+                    throw bad("control character in the local part");
                 }
                 i++;
             }
@@ -145,11 +151,11 @@ public final class PathParser {
             }
         }
         if (i - start > 64) {
-            throw new PathException("the local part is longer than 64 octets");
+            throw bad("the local part is longer than 64 octets");
         }
     }
 
-    private void atom() throws PathException {
+    private void atom() throws SmtpRefusal {
         int start = i;
         while (i < s.length()) {
             char c = s.charAt(i);
@@ -160,19 +166,19 @@ public final class PathParser {
             }
         }
         if (i == start) {
-            throw new PathException("bad local part");
+            throw bad("bad local part");
         }
     }
 
-    private void domain() throws PathException {
+    private void domain() throws SmtpRefusal {
         if (peek() == '[') {
             int close = s.indexOf(']', i);
             if (close < 0 || close == i + 1) {
-                throw new PathException("bad address literal");
+                throw bad("bad address literal");
             }
             String literal = s.substring(i + 1, close);
             if (!ADDRESS_LITERAL.matcher(literal).matches()) {
-                throw new PathException("bad address literal [" + literal + "]");
+                throw bad("bad address literal [" + literal + "]");
             }
             i = close + 1;
             return;
@@ -184,11 +190,11 @@ public final class PathParser {
             subDomain();
         }
         if (i - start > 253) {
-            throw new PathException("the domain is longer than 253 octets");
+            throw bad("the domain is longer than 253 octets");
         }
     }
 
-    private void subDomain() throws PathException {
+    private void subDomain() throws SmtpRefusal {
         int start = i;
         while (i < s.length()) {
             char c = s.charAt(i);
@@ -199,18 +205,18 @@ public final class PathParser {
             }
         }
         if (i == start || s.charAt(start) == '-' || s.charAt(i - 1) == '-') {
-            throw new PathException("bad domain");
+            throw bad("bad domain");
         }
     }
 
-    private Map<String, String> parameters() throws PathException {
+    private Map<String, String> parameters() throws SmtpRefusal {
         Map<String, String> out = new LinkedHashMap<>();
         String rest = s.substring(i);
         if (rest.isEmpty()) {
             return out;
         }
         if (rest.charAt(0) != ' ') {
-            throw new PathException("unexpected text after the address");
+            throw bad("unexpected text after the address");
         }
         for (String p : SPACES.split(rest.trim())) {
             if (p.isEmpty()) {
@@ -220,10 +226,10 @@ public final class PathParser {
             String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
             String value = eq < 0 ? "" : p.substring(eq + 1);
             if (!KEYWORD.matcher(key).matches() || (eq >= 0 && !VALUE.matcher(value).matches())) {
-                throw new PathException("bad parameter " + p);
+                throw bad("bad parameter " + p);
             }
             if (out.put(key, value) != null) {
-                throw new PathException("parameter " + key + " given twice");
+                throw bad("parameter " + key + " given twice");
             }
         }
         return out;

@@ -20,7 +20,8 @@ class PathParserTest {
     @Test
     void theNullReversePathIsASenderButNotARecipient() throws Exception {
         assertEquals("", PathParser.parseMailFrom("FROM:<>").address());
-        assertThrows(PathParser.PathException.class, () -> PathParser.parseRcptTo("TO:<>"));
+        assertEquals("501 5.1.3 Bad recipient address: the null path <> is not a recipient\r\n",
+                assertThrows(SmtpRefusal.class, () -> PathParser.parseRcptTo("TO:<>")).reply().wireFormat());
     }
 
     @Test
@@ -52,7 +53,16 @@ class PathParserTest {
                 "FROM:<a..b@example.org>", "FROM:<alice@-bad.example>", "FROM:<alice@example.org>SIZE=1",
                 "FROM:<alice@example.org> SIZE=1 SIZE=2", "TO:<x@example.org>", "FROM:<\"open@example.org>",
                 "FROM:<" + "l".repeat(65) + "@example.org>"}) {
-            assertThrows(PathParser.PathException.class, () -> PathParser.parseMailFrom(bad), bad);
+            SmtpRefusal refusal = assertThrows(SmtpRefusal.class, () -> PathParser.parseMailFrom(bad), bad);
+            assertEquals(bad.startsWith("FROM:") ? "5.1.7" : "5.5.4", refusal.reply().enhancedCode(), bad);
         }
+    }
+
+    @Test
+    void aCommandWithoutFromOrToIsASyntaxErrorNotABadAddress() {
+        assertEquals("501 5.5.4 Syntax: MAIL FROM:<address>\r\n",
+                assertThrows(SmtpRefusal.class, () -> PathParser.parseMailFrom("TO:<a@example.org>")).reply().wireFormat());
+        assertEquals("501 5.5.4 Syntax: RCPT TO:<address>\r\n",
+                assertThrows(SmtpRefusal.class, () -> PathParser.parseRcptTo("FROM:<a@example.org>")).reply().wireFormat());
     }
 }

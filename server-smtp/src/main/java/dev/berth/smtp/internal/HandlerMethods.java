@@ -1,5 +1,7 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.SmtpMessageHandler;
 /**
  * Which optional {@link SmtpMessageHandler} methods a handler class implements. A method left at its
  * default does nothing that could block, so the session answers it on the event loop instead of

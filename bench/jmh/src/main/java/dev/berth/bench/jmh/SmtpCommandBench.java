@@ -1,8 +1,9 @@
-package dev.berth.smtp;
+package dev.berth.bench.jmh;
 
-import dev.berth.bench.jmh.Check;
-import dev.berth.bench.jmh.MicroBench;
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.internal.MailParameters;
 import dev.berth.smtp.internal.PathParser;
+import dev.berth.smtp.internal.SmtpCommand;
 import java.nio.charset.StandardCharsets;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
@@ -11,8 +12,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One SMTP command line (CRLF already cut off) taken apart the way the session does it: the verb and
  * argument ({@link SmtpCommand}), the path and parameters ({@link PathParser}) and, for MAIL, the
- * parameter checks ({@link MailParameters}). Lives in {@code dev.berth.smtp} because SmtpCommand and
- * MailParameters are package-private; on the benchmark jar's class path the package is shared.
+ * parameter checks ({@link MailParameters}).
  */
 public class SmtpCommandBench extends MicroBench {
     private static final long MAX_MESSAGE = 25L * 1024 * 1024;

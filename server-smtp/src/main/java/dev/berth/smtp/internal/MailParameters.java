@@ -1,18 +1,20 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.SmtpReply;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /** The parameters of one MAIL command (SIZE, BODY, SMTPUTF8, AUTH), checked against RFCs 1870, 6152, 6531 and 4954. */
-final class MailParameters {
+public final class MailParameters {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
 
-    final OptionalLong size;
-    final MailTransaction.BodyType body;
-    final boolean smtpUtf8;
+    public final OptionalLong size;
+    public final MailTransaction.BodyType body;
+    public final boolean smtpUtf8;
 
     private MailParameters(OptionalLong size, MailTransaction.BodyType body, boolean smtpUtf8) {
         this.size = size;
@@ -20,18 +22,8 @@ final class MailParameters {
         this.smtpUtf8 = smtpUtf8;
     }
 
-    /** Thrown with the reply that refuses a parameter. */
-    static final class Refused extends Exception {
-        final SmtpReply reply;
-
-        Refused(SmtpReply reply) {
-            super(reply.lines().get(0), null, false, false);
-            this.reply = reply;
-        }
-    }
-
     /** Checks {@code parameters} (upper-case keywords, "" for no value) against a size limit. */
-    static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws Refused {
+    public static MailParameters parse(Map<String, String> parameters, long maxMessageSize) throws SmtpRefusal {
         OptionalLong size = OptionalLong.empty();
         MailTransaction.BodyType body = MailTransaction.BodyType.SEVEN_BIT;
         boolean utf8 = false;
@@ -40,12 +32,12 @@ final class MailParameters {
             switch (p.getKey()) {
                 case "SIZE":
                     if (!DIGITS.matcher(v).matches()) {
-                        throw new Refused(SmtpReply.of(501, "5.5.4", "Syntax: SIZE=octets"));
+                        throw new SmtpRefusal(SmtpReply.of(501, "5.5.4", "Syntax: SIZE=octets"));
                     }
                     // More digits than a long holds is still a size, just one far over any limit (RFC 1870 6.1).
                     size = OptionalLong.of(v.length() > 18 ? Long.MAX_VALUE : Long.parseLong(v));
                     if (size.getAsLong() > maxMessageSize) {
-                        throw new Refused(TOO_BIG);
+                        throw new SmtpRefusal(TOO_BIG);
                     }
                     break;
                 case "BODY":
@@ -54,19 +46,19 @@ final class MailParameters {
                     } else if (v.equalsIgnoreCase("8BITMIME")) {
                         body = MailTransaction.BodyType.EIGHT_BIT_MIME;
                     } else {
-                        throw new Refused(SmtpReply.of(501, "5.5.4", "Syntax: BODY=7BIT or BODY=8BITMIME"));
+                        throw new SmtpRefusal(SmtpReply.of(501, "5.5.4", "Syntax: BODY=7BIT or BODY=8BITMIME"));
                     }
                     break;
                 case "SMTPUTF8":
                     if (!v.isEmpty()) {
-                        throw new Refused(SmtpReply.of(501, "5.5.4", "SMTPUTF8 takes no value"));
+                        throw new SmtpRefusal(SmtpReply.of(501, "5.5.4", "SMTPUTF8 takes no value"));
                     }
                     utf8 = true;
                     break;
                 case "AUTH":
                     break; // RFC 4954 5: we do not relay, so the original submitter is of no use here
                 default:
-                    throw new Refused(SmtpReply.of(555, "5.5.4", "MAIL parameter " + p.getKey() + " not recognized"));
+                    throw new SmtpRefusal(SmtpReply.of(555, "5.5.4", "MAIL parameter " + p.getKey() + " not recognized"));
             }
         }
         return new MailParameters(size, body, utf8);

@@ -1,5 +1,6 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.SmtpReply;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

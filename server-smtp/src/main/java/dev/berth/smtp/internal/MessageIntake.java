@@ -1,18 +1,15 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
-import dev.berth.smtp.internal.MessageStream;
+import dev.berth.smtp.MailTransaction;
+import dev.berth.smtp.SmtpMessageHandler;
+import dev.berth.smtp.SmtpReply;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One message's content on its way from a session to its handler: the size limit, the bounded
  * stream {@link SmtpMessageHandler#onData} reads on the blocking executor, and the reply it gives.
  */
 final class MessageIntake {
-    private static final Logger log = LoggerFactory.getLogger(MessageIntake.class);
-
     /**
      * Content held back before {@code onData} starts: a message this small reaches the handler whole,
      * so it reads without waiting on the event loop; a larger one streams from here on.
@@ -20,47 +17,37 @@ final class MessageIntake {
     static final int START_THRESHOLD = 64 * 1024;
 
     private final MessageStream stream;
-    private final CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
     private final MailTransaction tx;
     private final SmtpMessageHandler handler;
-    private final Executor serial;
+    private final HandlerCalls calls;
     private final long maxSize;
     private long size;
     private boolean tooBig;
-    private boolean started;
+    private CompletableFuture<SmtpReply> reply;
 
     /**
-     * Starts {@code onData} on {@code serial} once {@link #START_THRESHOLD} octets have arrived or the
+     * Starts {@code onData} through {@code calls} once {@link #START_THRESHOLD} octets have arrived or the
      * content ends, whichever comes first; {@code onRoom} runs on the reader's thread when a full
      * queue has drained.
      */
-    MessageIntake(MailTransaction tx, SmtpMessageHandler handler, Executor serial, long maxSize, Runnable onRoom) {
+    MessageIntake(MailTransaction tx, SmtpMessageHandler handler, HandlerCalls calls, long maxSize, Runnable onRoom) {
         this.tx = tx;
         this.handler = handler;
-        this.serial = serial;
+        this.calls = calls;
         this.maxSize = maxSize;
         this.stream = new MessageStream(onRoom);
     }
 
     private void start() {
-        if (started) {
+        if (reply != null) {
             return;
         }
-        started = true;
-        serial.execute(() -> {
-            SmtpReply r;
+        reply = calls.submit(handler, "onData", () -> {
             try {
-                r = handler.onData(tx, stream);
-                if (r == null) {
-                    r = SmtpReply.MESSAGE_ACCEPTED;
-                }
-            } catch (Throwable e) {
-                log.debug("message handler failed on {}: {}", tx.id(), e.toString());
-                r = SmtpReply.LOCAL_ERROR;
+                return handler.onData(tx, stream);
             } finally {
                 stream.readerGone();
             }
-            reply.complete(r);
         });
     }
 

@@ -1,5 +1,6 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
+import dev.berth.smtp.SmtpReply;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -7,31 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** One command line taken apart: the verb in upper case and its argument, or the reply that refuses the line. */
-final class SmtpCommand {
-    final String verb;
-    final String argument;
+public final class SmtpCommand {
+    public final String verb;
+    public final String argument;
 
     private SmtpCommand(String verb, String argument) {
         this.verb = verb;
         this.argument = argument;
     }
 
-    /** Thrown with the reply for a line that is not a command at all. */
-    static final class Malformed extends Exception {
-        final SmtpReply reply;
-
-        Malformed(String why) {
-            super(why, null, false, false);
-            this.reply = SmtpReply.of(500, "5.5.2", why);
-        }
-    }
-
-    /** Decodes a line (CRLF already cut off): UTF-8 only, no control characters. */
-    static SmtpCommand parse(byte[] line) throws Malformed {
+    /** Decodes a line (CRLF already cut off): UTF-8 only, no control characters; anything else is refused with 500 5.5.2. */
+    public static SmtpCommand parse(byte[] line) throws SmtpRefusal {
         for (byte b : line) {
             // NUL, ESC and friends have no place in a command and must never reach a Received: header.
             if ((b >= 0 && b < 0x20) || b == 0x7f) {
-                throw new Malformed("Control character in the command");
+                throw malformed("Control character in the command");
             }
         }
         String text;
@@ -39,10 +30,14 @@ final class SmtpCommand {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
-            throw new Malformed("Command is not valid UTF-8");
+            throw malformed("Command is not valid UTF-8");
         }
         int space = text.indexOf(' ');
         return new SmtpCommand((space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT),
                 space < 0 ? "" : text.substring(space + 1));
+    }
+
+    private static SmtpRefusal malformed(String why) {
+        return new SmtpRefusal(SmtpReply.of(500, "5.5.2", why));
     }
 }

@@ -1,6 +1,7 @@
-package dev.berth.smtp;
+package dev.berth.smtp.internal;
 
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.smtp.SmtpSession;
 import java.util.Optional;
 
 /** The session facts a connection has learnt so far; written on the event loop, read by handlers anywhere. */

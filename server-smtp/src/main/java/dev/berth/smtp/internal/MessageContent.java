@@ -1,0 +1,152 @@
+package dev.berth.smtp.internal;
+
+import dev.berth.smtp.SmtpReply;
+import dev.berth.smtp.internal.SmtpFrame.LineProblem;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session while message content flows: from DATA's 354 to the final dot, or through one BDAT
+ * chunk. Passes the content to the transaction's intake, holds reading off while the handler lags
+ * (and gives up on a handler that stops reading), and answers the end of the content.
+ */
+public final class MessageContent {
+    private static final Logger log = LoggerFactory.getLogger(MessageContent.class);
+
+    private enum Kind { NONE, DATA, CHUNK }
+
+    private final Session session;
+    private Kind kind = Kind.NONE;
+    private boolean lastChunk;
+    private SmtpReply chunkRefusal;
+    private boolean waitingForRoom;
+    private boolean stalled;
+    private ScheduledFuture<?> stall;
+
+    MessageContent(Session session) {
+        this.session = session;
+    }
+
+    /** True from DATA's 354, or from BDAT, until the content's end has been seen. */
+    boolean active() {
+        return kind != Kind.NONE;
+    }
+
+    /** DATA was accepted (354 written): the lines up to the final dot are the message. */
+    void startData() {
+        kind = Kind.DATA;
+        session.input().framer().startData();
+        startIntake();
+        session.restartTimer();
+    }
+
+    /**
+     * A BDAT chunk of {@code size} octets follows, the last one when {@code last}; a non-null
+     * {@code refusal} is the answer once the chunk has been read (and dropped).
+     */
+    void startChunk(long size, boolean last, SmtpReply refusal) {
+        lastChunk = last;
+        chunkRefusal = refusal;
+        if (refusal == null && session.transaction().intake() == null) {
+            startIntake();
+        }
+        kind = Kind.CHUNK;
+        session.input().framer().startChunk(size);
+        session.restartTimer();
+    }
+
+    private void startIntake() {
+        session.transaction().startIntake(session.config().maxMessageSize(),
+                () -> session.loop().execute(this::streamHasRoom));
+    }
+
+    /** A piece of content: passed on, or dropped when the chunk is refused. */
+    public void add(byte[] bytes) {
+        MessageIntake intake = session.transaction().intake();
+        if (kind == Kind.CHUNK && chunkRefusal != null || intake == null) {
+            return;
+        }
+        if (!intake.add(bytes)) {
+            waitingForRoom = true;
+            session.hold(ClientInput.Hold.STREAM);
+            // A handler that stops reading must not hold the session forever either.
+            stall = session.loop().schedule(this::handlerStalled, session.calls().timeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void streamHasRoom() {
+        if (waitingForRoom) {
+            waitingForRoom = false;
+            stall.cancel(false);
+            session.release(ClientInput.Hold.STREAM);
+        }
+    }
+
+    /** The handler read nothing for the handler timeout: the rest of the content is read and dropped, then 451. */
+    private void handlerStalled() {
+        if (!waitingForRoom) {
+            return;
+        }
+        waitingForRoom = false;
+        stalled = true;
+        log.warn("SMTP handler for {} stopped reading the message for {}", session.connection().remoteAddress(),
+                session.calls().timeout());
+        session.transaction().intake().abort("handler timeout");
+        session.release(ClientInput.Hold.STREAM);
+    }
+
+    /** The content ended (the final dot, or the end of a chunk); {@code problem} is a line that broke the rules, or null. */
+    public void end(LineProblem problem) {
+        Kind ended = kind;
+        kind = Kind.NONE;
+        if (stalled) {
+            stalled = false;
+            session.calls().abandon("handler timeout");
+            session.reply(HandlerCalls.TIMED_OUT);
+            return;
+        }
+        MessageIntake intake = session.transaction().intake();
+        if (ended == Kind.CHUNK) {
+            if (chunkRefusal != null) {
+                session.error(chunkRefusal);
+                return;
+            }
+            if (!lastChunk && !intake.tooBig()) {
+                session.reply(SmtpReply.of(250, "2.0.0", intake.size() + " octets received"));
+                return;
+            }
+        }
+        SmtpReply refusal = refusal(problem, intake);
+        CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
+        session.calls().await(handlerReply, r -> {
+            session.transaction().end("message done");
+            if (refusal != null) {
+                session.error(refusal);
+            } else {
+                session.reply(r);
+            }
+        });
+    }
+
+    private SmtpReply refusal(LineProblem problem, MessageIntake intake) {
+        if (problem == LineProblem.BARE_CR_OR_LF) {
+            return SmtpReply.of(550, "5.6.0", "Message refused: bare CR or LF in the message; lines end with CRLF");
+        }
+        if (problem == LineProblem.TOO_LONG) {
+            return SmtpReply.of(550, "5.6.0", "Message refused: a line is longer than " + session.config().maxTextLine()
+                    + " octets");
+        }
+        return intake.tooBig() ? MailParameters.TOO_BIG : null;
+    }
+
+    /** The connection is gone: the stall clock stops. */
+    void closed() {
+        if (stall != null) {
+            stall.cancel(false);
+        }
+    }
+}
