@@ -13,6 +13,7 @@ import dev.berth.core.tls.TestPki;
 import dev.berth.core.tls.TlsClientAuth;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.tls.TlsPolicy;
 import dev.berth.core.launch.ModuleSettings;
 import dev.berth.core.launch.TlsOptions;
 import java.io.ByteArrayOutputStream;
@@ -56,7 +57,7 @@ class TlsFlagsTest {
         assertEquals(TlsLibrary.JDK, c.library());
         assertTrue(c.allowExpired());
         assertEquals(Duration.ZERO, c.reloadInterval());
-        assertEquals("modern", c.policy());
+        assertEquals(TlsPolicy.MODERN, c.policy());
     }
 
     @Test
@@ -70,6 +71,12 @@ class TlsFlagsTest {
                 fails(Map.of("tls-policy", "old")));
         assertTrue(fails(Map.of("tls-client-auth", "required", "tls-cert", "c.pem"))
                 .startsWith("--tls-client-auth required needs --tls-client-ca"));
+        assertEquals("invalid value for --tls-handshake-timeout: '0s' is not a positive duration such as 10s",
+                fails(Map.of("tls-handshake-timeout", "0s")));
+        assertEquals("--tls-key is given but --tls-cert is not", fails(Map.of("tls-key", "k.pem")),
+                "the flag path names the flags, not the builder's settings");
+        assertEquals("--tls-cert2 is given but --tls-cert is not", fails(Map.of("tls-cert2", "c2.pem")));
+        assertEquals("--tls-key2 is given but --tls-cert2 is not", fails(Map.of("tls-cert", "c.pem", "tls-key2", "k2.pem")));
     }
 
     private static String fails(Map<String, String> flags) {

@@ -6,6 +6,7 @@ import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TlsClientAuth;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.tls.TlsPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,14 +60,14 @@ public final class TlsOptions {
             throw new BerthException("--tls-key is given but --tls-cert is not");
         }
         passphrase(s).ifPresent(b::keyPassphrase);
-        String policy = s.string("tls-policy", "intermediate");
-        if (!List.of("intermediate", "modern").contains(policy)) {
-            throw ModuleSettings.bad("tls-policy", policy, "one of intermediate, modern");
-        }
-        b.policy(policy);
+        b.policy(s.choice("tls-policy", TlsPolicy.class, TlsPolicy.INTERMEDIATE));
         b.protocols(s.list("tls-protocols"));
         b.ciphers(s.list("tls-ciphers"));
         Duration timeout = s.duration("tls-handshake-timeout", Duration.ofSeconds(10));
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw ModuleSettings.bad("tls-handshake-timeout", s.string("tls-handshake-timeout", ""),
+                    "a positive duration such as 10s");
+        }
         b.handshakeTimeout(timeout);
         s.path("tls-cert2").ifPresent(b::secondCertificateChain);
         s.path("tls-key2").ifPresent(b::secondPrivateKey);
@@ -77,9 +78,10 @@ public final class TlsOptions {
             throw new BerthException("--tls-cert2 is given but --tls-cert is not");
         }
         b.sniEntries(sniEntries(s.list("tls-sni")));
-        b.clientAuth(s.choice("tls-client-auth", TlsClientAuth.class, TlsClientAuth.NONE));
+        TlsClientAuth clientAuth = s.choice("tls-client-auth", TlsClientAuth.class, TlsClientAuth.NONE);
+        b.clientAuth(clientAuth);
         s.path("tls-client-ca").ifPresent(b::clientCaBundle);
-        if (b.build().clientAuth() != TlsClientAuth.NONE && s.get("tls-client-ca").isEmpty()) {
+        if (clientAuth != TlsClientAuth.NONE && s.get("tls-client-ca").isEmpty()) {
             throw new BerthException("--tls-client-auth " + s.string("tls-client-auth", "")
                     + " needs --tls-client-ca, the PEM bundle of CAs that client certificates must chain to");
         }

@@ -38,11 +38,11 @@ final class ContextFactory {
     }
 
     /** A server context serving one chain and its key. */
-    static SslContext build(CertifiedKey pair, TlsConfig config, TlsPolicy policy, SslProvider provider,
+    static SslContext build(CertifiedKey pair, TlsConfig config, EnabledSuites suites, SslProvider provider,
                             X509Certificate[] clientCas, List<String> alpn) {
         try {
             SslContextBuilder b = SslContextBuilder.forServer(pair.key, pair.chainArray())
-                    .sslProvider(provider).protocols(policy.protocols).ciphers(policy.ciphers);
+                    .sslProvider(provider).protocols(suites.protocols).ciphers(suites.ciphers);
             if (config.clientAuth() != TlsClientAuth.NONE) {
                 b.trustManager(clientCas).clientAuth(
                         config.clientAuth() == TlsClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
@@ -55,7 +55,7 @@ final class ContextFactory {
             return b.build();
         } catch (SSLException | RuntimeException e) {
             throw new BerthException("TLS certificate chain " + pair.chainFile + ": the "
-                    + TlsPolicy.libraryName(provider) + " TLS library refuses it: " + e.getMessage(), e);
+                    + EnabledSuites.libraryName(provider) + " TLS library refuses it: " + e.getMessage(), e);
         }
     }
 
@@ -69,7 +69,7 @@ final class ContextFactory {
             boolean older = protocols.stream().anyMatch(p -> !p.equals("TLSv1.3"));
             // OpenSSL keeps a TLS 1.2 list even when only TLS 1.3 is on: show only suites an enabled protocol can use.
             List<String> ciphers = Arrays.stream(engine.getEnabledCipherSuites())
-                    .filter(c -> TlsPolicy.isTls13(c) ? tls13 : older).collect(Collectors.toList());
+                    .filter(c -> EnabledSuites.isTls13(c) ? tls13 : older).collect(Collectors.toList());
             return "protocols " + String.join(",", protocols) + "; ciphers " + String.join(",", ciphers);
         } finally {
             ReferenceCountUtil.release(engine);

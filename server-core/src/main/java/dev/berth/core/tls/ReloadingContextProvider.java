@@ -93,7 +93,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
 
     private ContextSet load(boolean first) {
         Instant now = Instant.now();
-        TlsPolicy policy = TlsPolicy.resolve(config, provider);
+        EnabledSuites suites = EnabledSuites.resolve(config, provider);
         X509Certificate[] cas = clientCas();
         List<CertifiedKey> main = new ArrayList<>();
         if (config.certificateChain().isPresent()) {
@@ -119,23 +119,23 @@ final class ReloadingContextProvider implements TlsContextProvider {
         // clients whose ClientHello says they accept it.
         boolean ecdsaFirst = main.size() == 2 && !main.get(0).key.getAlgorithm().equals("RSA");
         CertifiedKey rsaOrOnly = ecdsaFirst ? main.get(1) : main.get(0);
-        SslContext defaultContext = ContextFactory.build(rsaOrOnly, config, policy, provider, cas, alpn);
+        SslContext defaultContext = ContextFactory.build(rsaOrOnly, config, suites, provider, cas, alpn);
         SslContext ecdsaContext = null;
         if (main.size() == 2) {
             CertifiedKey ecdsa = ecdsaFirst ? main.get(0) : main.get(1);
-            ecdsaContext = ContextFactory.build(ecdsa, config, policy, provider, cas, alpn);
+            ecdsaContext = ContextFactory.build(ecdsa, config, suites, provider, cas, alpn);
         }
         Map<String, SslContext> sni = new LinkedHashMap<>();
         for (SniEntry e : config.sniEntries()) {
             CertifiedKey k = MaterialLoader.load(e.certificateChain(), e.privateKey().orElse(e.certificateChain()),
                     config.keyPassphrase().orElse(null), config.allowExpired(), now);
-            sni.put(e.hostName(), ContextFactory.build(k, config, policy, provider, cas, alpn));
+            sni.put(e.hostName(), ContextFactory.build(k, config, suites, provider, cas, alpn));
         }
         if (first) {
-            log.info("TLS library {} ({}); policy {}; {}", TlsPolicy.libraryName(provider),
+            log.info("TLS library {} ({}); policy {}; {}", EnabledSuites.libraryName(provider),
                     config.library() == TlsLibrary.AUTO ? "chosen automatically" : "forced by --tls-provider",
-                    config.protocols().isEmpty() && config.ciphers().isEmpty() ? config.policy()
-                            : config.policy() + " overridden by explicit lists",
+                    config.protocols().isEmpty() && config.ciphers().isEmpty() ? config.policy().flagValue()
+                            : config.policy().flagValue() + " overridden by explicit lists",
                     ContextFactory.effective(defaultContext));
             if (!sni.isEmpty()) {
                 log.info("TLS SNI host names: {}; other names get {}", String.join(", ", sni.keySet()),
@@ -149,10 +149,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
         if (config.clientAuth() == TlsClientAuth.NONE) {
             return null;
         }
-        Path bundle = config.clientCaBundle().orElseThrow(() -> new BerthException(
-                "--tls-client-auth " + config.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
-                        + " needs --tls-client-ca, the PEM bundle of CAs that client certificates must chain to"));
-        return MaterialLoader.caBundle(bundle);
+        return MaterialLoader.caBundle(config.clientCaBundle().orElseThrow()); // TlsConfig.build checked it is set
     }
 
     Set<Path> watchedFiles() {

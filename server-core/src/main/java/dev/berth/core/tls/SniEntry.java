@@ -50,6 +50,24 @@ public final class SniEntry {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof SniEntry)) {
+            return false;
+        }
+        SniEntry e = (SniEntry) o;
+        return hostName.equals(e.hostName) && certificateChain.equals(e.certificateChain)
+                && Objects.equals(privateKey, e.privateKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(hostName, certificateChain, privateKey);
+    }
+
+    @Override
     public String toString() {
         return hostName + "=" + certificateChain + (privateKey == null ? "" : ":" + privateKey);
     }

@@ -1,5 +1,6 @@
 package dev.berth.core.tls;
 
+import dev.berth.core.BerthException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Optional;
  *
  * <p>With no certificate chain, the listener uses a self-signed certificate generated once under
  * the data directory (for testing only).
+ *
+ * <p>Two configurations with equal settings are equal, so that they can key what is built from them.
  */
 public final class TlsConfig {
     private static final TlsConfig DEFAULTS = builder().build();
@@ -19,7 +22,7 @@ public final class TlsConfig {
     private final Path certificateChain;
     private final Path privateKey;
     private final Secret keyPassphrase;
-    private final String policy;
+    private final TlsPolicy policy;
     private final List<String> protocols;
     private final List<String> ciphers;
     private final Duration handshakeTimeout;
@@ -50,7 +53,7 @@ public final class TlsConfig {
         this.reloadInterval = b.reloadInterval;
     }
 
-    /** TLS with a generated self-signed certificate and the {@code intermediate} policy. */
+    /** TLS with a generated self-signed certificate and the {@link TlsPolicy#INTERMEDIATE} policy. */
     public static TlsConfig defaults() {
         return DEFAULTS;
     }
@@ -73,8 +76,8 @@ public final class TlsConfig {
         return Optional.ofNullable(keyPassphrase);
     }
 
-    /** The named policy: {@code intermediate} (default) or {@code modern}. */
-    public String policy() {
+    /** The named policy: {@link TlsPolicy#INTERMEDIATE} (default) or {@link TlsPolicy#MODERN}. */
+    public TlsPolicy policy() {
         return policy;
     }
 
@@ -154,6 +157,32 @@ public final class TlsConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof TlsConfig)) {
+            return false;
+        }
+        TlsConfig t = (TlsConfig) o;
+        return allowExpired == t.allowExpired && Objects.equals(certificateChain, t.certificateChain)
+                && Objects.equals(privateKey, t.privateKey) && Objects.equals(keyPassphrase, t.keyPassphrase)
+                && policy == t.policy && protocols.equals(t.protocols) && ciphers.equals(t.ciphers)
+                && handshakeTimeout.equals(t.handshakeTimeout)
+                && Objects.equals(secondCertificateChain, t.secondCertificateChain)
+                && Objects.equals(secondPrivateKey, t.secondPrivateKey) && clientAuth == t.clientAuth
+                && Objects.equals(clientCaBundle, t.clientCaBundle) && sniEntries.equals(t.sniEntries)
+                && library == t.library && reloadInterval.equals(t.reloadInterval);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(certificateChain, privateKey, keyPassphrase, policy, protocols, ciphers, handshakeTimeout,
+                secondCertificateChain, secondPrivateKey, clientAuth, clientCaBundle, sniEntries, library,
+                allowExpired, reloadInterval);
+    }
+
+    @Override
     public String toString() {
         return "TlsConfig[chain=" + certificateChain + ", key=" + privateKey + ", passphrase="
                 + (keyPassphrase == null ? "none" : "***") + ", policy=" + policy + ", clientAuth=" + clientAuth
@@ -165,7 +194,7 @@ public final class TlsConfig {
         private Path certificateChain;
         private Path privateKey;
         private Secret keyPassphrase;
-        private String policy = "intermediate";
+        private TlsPolicy policy = TlsPolicy.INTERMEDIATE;
         private List<String> protocols = List.of();
         private List<String> ciphers = List.of();
         private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -196,7 +225,7 @@ public final class TlsConfig {
             return this;
         }
 
-        public Builder policy(String policy) {
+        public Builder policy(TlsPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
@@ -252,15 +281,43 @@ public final class TlsConfig {
         }
 
         public Builder reloadInterval(Duration interval) {
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("reload interval must not be negative: " + interval);
-            }
-            this.reloadInterval = interval;
+            this.reloadInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
+        /**
+         * The configuration, its settings checked against each other; a combination that cannot work
+         * fails with a {@link BerthException} naming the setting and the fix.
+         */
         public TlsConfig build() {
+            if (privateKey != null && certificateChain == null) {
+                throw invalid("privateKey is set but certificateChain is not; set certificateChain to the PEM chain "
+                        + "of that key, or drop privateKey to use the self-signed certificate");
+            }
+            if (secondCertificateChain != null && certificateChain == null) {
+                throw invalid("secondCertificateChain is set but certificateChain is not; set certificateChain to "
+                        + "the first chain, or give the chain as certificateChain alone");
+            }
+            if (secondPrivateKey != null && secondCertificateChain == null) {
+                throw invalid("secondPrivateKey is set but secondCertificateChain is not; set secondCertificateChain "
+                        + "to the PEM chain of that key");
+            }
+            if (clientAuth != TlsClientAuth.NONE && clientCaBundle == null) {
+                throw invalid("clientAuth " + clientAuth + " needs clientCaBundle, the PEM bundle of CAs that client "
+                        + "certificates must chain to");
+            }
+            if (handshakeTimeout.isZero() || handshakeTimeout.isNegative()) {
+                throw invalid("handshakeTimeout must be positive, not " + handshakeTimeout);
+            }
+            if (reloadInterval.isNegative()) {
+                throw invalid("reloadInterval must not be negative, not " + reloadInterval
+                        + " (zero turns watching off)");
+            }
             return new TlsConfig(this);
+        }
+
+        private static BerthException invalid(String problem) {
+            return new BerthException("TlsConfig: " + problem);
         }
     }
 }

@@ -28,7 +28,7 @@ class MaterialValidationTest {
     }
 
     private String failure(TlsConfig.Builder b) {
-        BerthException e = assertThrows(BerthException.class, () -> TlsContexts.provider(b.build(), data, List.of()));
+        BerthException e = assertThrows(BerthException.class, () -> new ReloadingContextProvider(b.build(), data, List.of()));
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e.getMessage();
     }
@@ -80,7 +80,7 @@ class MaterialValidationTest {
                 + ": the leaf certificate (O=Berth test,CN=expired) expired on 2021-01-01T00:00:00Z"), m);
         assertTrue(m.contains("--tls-allow-expired"), m);
         try (LogCapture log = new LogCapture(MaterialLoader.class)) {
-            assertNotNull(TlsContexts.provider(config("expired-chain.pem", "expired.key").allowExpired(true).build(),
+            assertNotNull(new ReloadingContextProvider(config("expired-chain.pem", "expired.key").allowExpired(true).build(),
                     data, List.of()).contextFor(null));
             assertTrue(log.messages(Level.WARN).stream().anyMatch(w -> w.contains("expired on 2021-01-01")),
                     log.messages(Level.WARN).toString());
@@ -96,7 +96,7 @@ class MaterialValidationTest {
     @Test
     void aSelfSignedRootInTheChainIsServedWithAWarning() {
         try (LogCapture log = new LogCapture(MaterialLoader.class)) {
-            TlsContexts.provider(config("chain-with-root.pem", "rsa.key").build(), data, List.of());
+            new ReloadingContextProvider(config("chain-with-root.pem", "rsa.key").build(), data, List.of());
             List<String> warnings = log.messages(Level.WARN);
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).startsWith("TLS certificate chain " + TestPki.file("chain-with-root.pem")

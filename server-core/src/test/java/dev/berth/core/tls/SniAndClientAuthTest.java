@@ -75,7 +75,7 @@ class SniAndClientAuthTest {
 
     @Test
     void twoChainsWithTheSameKeyTypeAreRefused() {
-        BerthException e = assertThrows(BerthException.class, () -> TlsContexts.provider(rsa(TlsLibrary.JDK)
+        BerthException e = assertThrows(BerthException.class, () -> new ReloadingContextProvider(rsa(TlsLibrary.JDK)
                 .secondCertificateChain(TestPki.file("rsa-chain-and-key.pem")).build(), data, List.of()));
         assertTrue(e.getMessage().contains("two chains must be one RSA and one ECDSA"), e.getMessage());
     }
@@ -118,8 +118,8 @@ class SniAndClientAuthTest {
 
     @Test
     void clientAuthWithoutCaBundleIsAnError() {
-        BerthException e = assertThrows(BerthException.class, () -> TlsContexts.provider(
-                rsa(TlsLibrary.JDK).clientAuth(TlsClientAuth.REQUIRED).build(), data, List.of()));
-        assertTrue(e.getMessage().startsWith("--tls-client-auth required needs --tls-client-ca"), e.getMessage());
+        BerthException e = assertThrows(BerthException.class,
+                () -> rsa(TlsLibrary.JDK).clientAuth(TlsClientAuth.REQUIRED).build());
+        assertTrue(e.getMessage().startsWith("TlsConfig: clientAuth REQUIRED needs clientCaBundle"), e.getMessage());
     }
 }
