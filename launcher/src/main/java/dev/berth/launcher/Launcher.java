@@ -58,7 +58,7 @@ public final class Launcher {
         }
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onStop(stop::countDown);
-        Signals.onHangUp(dev.berth.core.tls.TlsContexts::reloadAll);
+        Signals.onHangUp(launch.server::reloadTls);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stop.getCount() > 0) {
                 launch.server.stop();

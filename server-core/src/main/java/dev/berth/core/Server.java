@@ -15,10 +15,11 @@ import dev.berth.core.spi.Drain;
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
-import dev.berth.core.tls.TlsContextProvider;
-import dev.berth.core.tls.TlsContexts;
+import dev.berth.core.tls.ListenerTls;
 import dev.berth.core.tls.TlsHandlers;
 import dev.berth.core.tls.TlsMode;
+import dev.berth.core.tls.TlsReload;
+import dev.berth.core.tls.TlsService;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,6 +73,7 @@ public final class Server implements AutoCloseable {
     private ExecutorService blocking;
     private final Map<String, ProtocolService> services = new LinkedHashMap<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private TlsService tls;
     private State state = State.NEW;
 
     private enum State { NEW, STARTED, STOPPED }
@@ -111,9 +114,11 @@ public final class Server implements AutoCloseable {
             for (ProtocolModule m : config.modules().values()) {
                 services.put(m.name(), m.start(context));
             }
+            tls = new TlsService(config.dataDirectory());
             for (ListenerConfig l : config.listeners()) {
                 bind(l, context);
             }
+            tls.watchFiles();
             Map<String, ReadyFile.Entry> ready = new LinkedHashMap<>();
             for (ListenerConfig l : config.listeners()) {
                 InetSocketAddress a = localAddress(l.name());
@@ -147,8 +152,8 @@ public final class Server implements AutoCloseable {
         }
         ChannelFuture f;
         if (l.transport() == Transport.TCP) {
-            TlsContextProvider tls = l.tlsMode() == TlsMode.NONE ? null
-                    : TlsContexts.provider(l.tls(), config.dataDirectory(), module.applicationProtocols());
+            Optional<ListenerTls> listenerTls = tls.listener(l.name(), l.tlsMode(), l.tls(),
+                    module.applicationProtocols());
             ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits());
             limiters.put(l.name(), limiter);
             ServerBootstrap b = new ServerBootstrap()
@@ -163,7 +168,7 @@ public final class Server implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            initConnection(ch, l, service, context, tls, limiter);
+                            initConnection(ch, l, service, context, listenerTls, limiter);
                         }
                     });
             if (l.reusePort()) {
@@ -230,7 +235,7 @@ public final class Server implements AutoCloseable {
     }
 
     private void initConnection(Channel ch, ListenerConfig l, ProtocolService service, ServerContext context,
-                                TlsContextProvider tls, ConnectionLimiter limiter) {
+                                Optional<ListenerTls> tls, ConnectionLimiter limiter) {
         DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
         ch.attr(ConnectionContext.KEY).set(c);
         connections.add(ch);
@@ -238,16 +243,16 @@ public final class Server implements AutoCloseable {
         if (l.proxyProtocol().mode() != ProxyProtocol.OFF) {
             p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c));
         }
-        if (tls != null) {
-            ch.attr(TlsContextProvider.KEY).set(tls);
-            TlsHandlers.installAtAccept(p, l.tlsMode(), tls, l.tls().handshakeTimeout());
-        }
+        tls.ifPresent(t -> {
+            ch.attr(ListenerTls.KEY).set(t);
+            TlsHandlers.installAtAccept(p, t);
+        });
         p.addLast(PipelineNames.CONNECTION_LIMIT, limiter);
         if (!l.limits().idleTimeout().isZero()) {
             p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(l.limits().idleTimeout()));
         }
         p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
-        if (tls != null && l.tlsMode() == TlsMode.IMPLICIT) {
+        if (tls.map(t -> t.mode() == TlsMode.IMPLICIT).orElse(false)) {
             p.addLast(PipelineNames.TLS_HANDSHAKE_GATE, new TlsHandshakeGate());
         }
         service.initPipeline(p, c);
@@ -296,6 +301,26 @@ public final class Server implements AutoCloseable {
     public synchronized long droppedDatagrams(String listener) {
         DatagramSizeFilter f = datagramFilters.get(listener);
         return f == null ? 0 : f.dropped();
+    }
+
+    /**
+     * Loads the certificate and key files of every TLS listener again, now (what SIGHUP does): new
+     * connections get the new material; open ones keep theirs; a setup whose new files are bad keeps
+     * serving its old material. Listeners with equal TLS settings share one setup.
+     *
+     * @return what happened to each setup with files, also logged; empty when the server is not running
+     */
+    public List<TlsReload> reloadTls() {
+        TlsService service;
+        synchronized (this) {
+            if (state != State.STARTED) {
+                // A SIGHUP that arrives while the server stops is no error worth a stack trace.
+                log.info("TLS reload asked for while the server is not running: nothing to reload");
+                return List.of();
+            }
+            service = tls;
+        }
+        return service.reload();
     }
 
     /** Stops gracefully within the configured shutdown timeout. */
@@ -399,6 +424,9 @@ public final class Server implements AutoCloseable {
     }
 
     private void release() {
+        if (tls != null) {
+            tls.close();
+        }
         for (Channel ch : bound.values()) {
             ch.close();
         }

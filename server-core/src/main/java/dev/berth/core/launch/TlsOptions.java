@@ -48,7 +48,7 @@ public final class TlsOptions {
                 ModuleOption.of("tls-allow-expired", "BOOL", "false",
                         "Serve a leaf certificate that has expired or is not yet valid (a warning instead of an error)."),
                 ModuleOption.of("tls-reload-interval", "DURATION", "10s",
-                        "How often certificate and key files are checked for changes (0 turns watching off; SIGHUP reloads too)."));
+                        "Changed certificate and key files are noticed at once; this is how often they are also read again, in case change events are missed (0 turns both off; SIGHUP reloads too)."));
     }
 
     /** The TLS configuration the flags describe; bad values fail naming the flag or the file. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,15 +17,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A listener's contexts, loaded from its files and swapped whole when they change: new connections
- * get the new generation, open ones keep the context they started with, and a bad new file keeps the
- * old generation and logs one error.
+ * The contexts of one TLS setup, loaded from its files and swapped whole when they are loaded again:
+ * new connections get the new generation, open ones keep the context they started with, and material
+ * that fails to load (a broken file, a key that does not match its chain) leaves the old generation in
+ * place. It decides nothing about when to reload: {@link TlsFileWatch} and {@link TlsService} do.
  */
 final class ReloadingContextProvider implements TlsContextProvider {
     private static final Logger log = LoggerFactory.getLogger(ReloadingContextProvider.class);
@@ -36,8 +37,10 @@ final class ReloadingContextProvider implements TlsContextProvider {
     private final List<String> alpn;
     private final SslProvider provider;
     private final AtomicReference<ContextSet> current = new AtomicReference<>();
-    private volatile Map<Path, byte[]> digests = Map.of();
+    /** The files' digests read just before the generation in use was loaded. */
+    private volatile Map<Path, byte[]> loadedDigests;
 
+    /** Loads and checks all material now: bad material fails with a {@link BerthException} naming the file. */
     ReloadingContextProvider(TlsConfig config, Path dataDirectory, List<String> alpn) {
         this.config = config;
         this.dataDirectory = dataDirectory;
@@ -45,7 +48,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
         this.provider = ContextFactory.provider(config);
         Map<Path, byte[]> before = digestFiles();
         current.set(load(true));
-        digests = before;
+        loadedDigests = before;
     }
 
     @Override
@@ -58,37 +61,38 @@ final class ReloadingContextProvider implements TlsContextProvider {
         return current.get().contextFor(hostName, hello);
     }
 
-    @Override
-    public Duration handshakeTimeout() {
-        return config.handshakeTimeout();
+    TlsConfig config() {
+        return config;
     }
 
-    /** True when certificate or key files are configured (the self-signed default is not watched). */
+    /** True when certificate or key files are configured (the self-signed default is not reloaded). */
     boolean hasFiles() {
         return !watchedFiles().isEmpty();
     }
 
-    /** Reloads when a watched file's content changed since the last load attempt. */
-    synchronized void reloadIfChanged() {
-        Map<Path, byte[]> now = digestFiles();
-        if (sameDigests(now, digests)) {
-            return;
-        }
-        digests = now;
-        log.info("TLS files changed: reloading {}", config.certificateChain().map(Path::toString).orElse("certificates"));
-        reload();
+    /** The main chain file, which names this setup in logs. */
+    String describe() {
+        return config.certificateChain().map(Path::toString).orElse("the self-signed certificate");
     }
 
-    /** Loads and checks every file again and swaps the contexts in; on failure keeps the old ones. */
-    synchronized boolean reload() {
+    /**
+     * Loads and checks every file again and swaps the new contexts in; on failure keeps the old ones
+     * and returns why. Logs nothing: whoever asked decides whether a failure is worth an error yet.
+     */
+    synchronized Optional<BerthException> reload() {
+        Map<Path, byte[]> before = digestFiles();
         try {
             current.set(load(false));
-            log.info("TLS reloaded: new connections use the new certificates");
-            return true;
+            loadedDigests = before;
+            return Optional.empty();
         } catch (BerthException e) {
-            log.error("TLS reload failed, still serving the previous certificates: {}", e.getMessage());
-            return false;
+            return Optional.of(e);
         }
+    }
+
+    /** True when the files hold what the contexts in use were loaded from. */
+    boolean isLoaded(Map<Path, byte[]> digests) {
+        return sameDigests(digests, loadedDigests);
     }
 
     private ContextSet load(boolean first) {
@@ -167,7 +171,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
     }
 
     /** Content digests, not modification times: an editor's save within the same second still counts. */
-    private Map<Path, byte[]> digestFiles() {
+    Map<Path, byte[]> digestFiles() {
         Map<Path, byte[]> out = new LinkedHashMap<>();
         for (Path f : watchedFiles()) {
             try {
@@ -181,7 +185,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
         return out;
     }
 
-    private static boolean sameDigests(Map<Path, byte[]> a, Map<Path, byte[]> b) {
+    static boolean sameDigests(Map<Path, byte[]> a, Map<Path, byte[]> b) {
         if (!a.keySet().equals(b.keySet())) {
             return false;
         }

@@ -51,8 +51,8 @@ public final class StartTls {
         if (p.get(SslHandler.class) != null || p.get(PipelineNames.TLS) != null) {
             throw new IllegalStateException("the connection already speaks TLS");
         }
-        TlsContextProvider provider = ctx.channel().attr(TlsContextProvider.KEY).get();
-        if (provider == null) {
+        ListenerTls tls = ctx.channel().attr(ListenerTls.KEY).get();
+        if (tls == null) {
             throw new IllegalStateException("the listener has no TLS configured");
         }
         Discarder discarder = new Discarder(onSecured);
@@ -61,7 +61,7 @@ public final class StartTls {
             // The old decoder hands what it buffered to the next handler as it leaves: the discarder drops it.
             p.replace(framingName, framingName, freshFraming.get());
         }
-        p.addFirst(PipelineNames.TLS, TlsHandlers.newTlsHandler(provider, provider.handshakeTimeout()));
+        p.addFirst(PipelineNames.TLS, TlsHandlers.newTlsHandler(tls));
         ctx.writeAndFlush(goAhead);
     }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  * <p>With no certificate chain, the listener uses a self-signed certificate generated once under
  * the data directory (for testing only).
  *
- * <p>Two configurations with equal settings are equal, so that they can key what is built from them.
+ * <p>Two configurations with equal settings are equal: a server's listeners that share one get one set
+ * of TLS contexts and one file watch between them.
  */
 public final class TlsConfig {
     private static final TlsConfig DEFAULTS = builder().build();
@@ -91,6 +92,7 @@ public final class TlsConfig {
         return ciphers;
     }
 
+    /** How long a client has to complete its handshake, at accept and after STARTTLS: the one place it is set. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
@@ -131,7 +133,10 @@ public final class TlsConfig {
         return allowExpired;
     }
 
-    /** How often the certificate and key files are checked for changes; zero turns watching off. */
+    /**
+     * How often the files are read again in case a change event was missed (changes are otherwise noticed
+     * at once); zero turns watching off altogether.
+     */
     public Duration reloadInterval() {
         return reloadInterval;
     }
@@ -280,6 +285,10 @@ public final class TlsConfig {
             return this;
         }
 
+        /**
+         * How often the files are read again to see whether they changed, besides the file system's own
+         * change events; zero turns both off (then only {@code Server.reloadTls()} reloads).
+         */
         public Builder reloadInterval(Duration interval) {
             this.reloadInterval = Objects.requireNonNull(interval, "interval");
             return this;

@@ -1,8 +1,6 @@
 package dev.berth.core.tls;
 
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.AttributeKey;
-import java.time.Duration;
 
 /**
  * Gives the {@link SslContext} for a new connection, asked on every accept (or STARTTLS) with the
@@ -11,9 +9,6 @@ import java.time.Duration;
  */
 @FunctionalInterface
 public interface TlsContextProvider {
-
-    /** The channel attribute holding the provider of a connection's listener. */
-    AttributeKey<TlsContextProvider> KEY = AttributeKey.valueOf("berth.tls-provider");
 
     /**
      * The context for a host name; {@code hostName} is null when the client sent no SNI. An unknown
@@ -27,10 +22,5 @@ public interface TlsContextProvider {
      */
     default SslContext contextFor(String hostName, ClientHello hello) {
         return contextFor(hostName);
-    }
-
-    /** How long a client has to complete its handshake on this listener (also after STARTTLS). */
-    default Duration handshakeTimeout() {
-        return Duration.ofSeconds(10);
     }
 }

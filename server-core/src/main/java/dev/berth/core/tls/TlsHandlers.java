@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
-import java.time.Duration;
 import java.util.List;
 
 /** Installs a listener's TLS handler at accept: at once in IMPLICIT mode, after sniffing in OPTIONAL mode. */
@@ -15,15 +14,17 @@ public final class TlsHandlers {
     private TlsHandlers() {
     }
 
-    /** Adds the TLS handler (or the sniffer) at the end of the pipeline; does nothing for NONE and STARTTLS. */
-    public static void installAtAccept(ChannelPipeline pipeline, TlsMode mode, TlsContextProvider provider,
-                                       Duration handshakeTimeout) {
-        switch (mode) {
+    /**
+     * Adds the TLS handler (or the sniffer) at the end of the pipeline; does nothing for STARTTLS, whose
+     * handler {@link StartTls} adds when the client asks.
+     */
+    public static void installAtAccept(ChannelPipeline pipeline, ListenerTls tls) {
+        switch (tls.mode()) {
             case IMPLICIT:
-                pipeline.addLast(PipelineNames.TLS, newTlsHandler(provider, handshakeTimeout));
+                pipeline.addLast(PipelineNames.TLS, newTlsHandler(tls));
                 break;
             case OPTIONAL:
-                pipeline.addLast(PipelineNames.TLS_SNIFFER, new Sniffer(provider, handshakeTimeout));
+                pipeline.addLast(PipelineNames.TLS_SNIFFER, new Sniffer(tls));
                 break;
             default:
                 break;
@@ -31,8 +32,8 @@ public final class TlsHandlers {
     }
 
     /** A handler that selects the context by SNI and then becomes the {@link SslHandler}. */
-    static ChannelHandler newTlsHandler(TlsContextProvider provider, Duration handshakeTimeout) {
-        return new SniSslHandler(provider, handshakeTimeout.toMillis());
+    static ChannelHandler newTlsHandler(ListenerTls tls) {
+        return new SniSslHandler(tls.provider(), tls.handshakeTimeout().toMillis());
     }
 
     /** The SNI host name of a connection's TLS session, if the client sent one. */
@@ -43,12 +44,10 @@ public final class TlsHandlers {
     /** OPTIONAL mode: a TLS record header in the first bytes means TLS, anything else plaintext. */
     private static final class Sniffer extends ByteToMessageDecoder {
         private static final int HANDSHAKE_RECORD = 22;
-        private final TlsContextProvider provider;
-        private final Duration handshakeTimeout;
+        private final ListenerTls tls;
 
-        Sniffer(TlsContextProvider provider, Duration handshakeTimeout) {
-            this.provider = provider;
-            this.handshakeTimeout = handshakeTimeout;
+        Sniffer(ListenerTls tls) {
+            this.tls = tls;
         }
 
         @Override
@@ -66,7 +65,7 @@ public final class TlsHandlers {
                 return;
             }
             if (SslHandler.isEncrypted(in, false)) {
-                ctx.pipeline().replace(this, PipelineNames.TLS, newTlsHandler(provider, handshakeTimeout));
+                ctx.pipeline().replace(this, PipelineNames.TLS, newTlsHandler(tls));
             } else {
                 ctx.pipeline().remove(this);
             }

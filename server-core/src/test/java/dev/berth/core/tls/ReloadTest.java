@@ -1,6 +1,7 @@
 package dev.berth.core.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class ReloadTest {
     @Test
     void changedFilesReachNewConnectionsWhileOpenOnesKeepTheirsAndABrokenFileChangesNothing() throws Exception {
         try (Server server = new LineModule().start(TlsMode.IMPLICIT, live(Duration.ofMillis(100)), dir);
-             LogCapture log = new LogCapture(ReloadingContextProvider.class)) {
+             LogCapture log = new LogCapture(TlsFileWatch.class)) {
             InetSocketAddress address = server.localAddress("line");
             try (SSLSocket open = connect(address)) {
                 assertEquals("CN=rsa,O=Berth test", servedCn(open));
@@ -106,14 +108,22 @@ class ReloadTest {
     }
 
     @Test
-    void reloadAllAsOnSighupLoadsTheNewFilesWithoutAWatch() throws Exception {
+    void reloadTlsAsOnSighupLoadsTheNewFilesWithoutAWatchAndSaysWhatItDid() throws Exception {
         try (Server server = new LineModule().start(TlsMode.IMPLICIT, live(Duration.ZERO), dir)) {
             InetSocketAddress address = server.localAddress("line");
             assertEquals("CN=rsa,O=Berth test", newConnectionCn(address));
             install("ec-chain.pem", "ec-sec1.key");
             assertEquals("CN=rsa,O=Berth test", newConnectionCn(address), "nothing watches: still the old one");
-            TlsContexts.reloadAll();
-            await("SIGHUP's reload reaches new connections", () -> newConnectionCn(address).equals("CN=ec,O=Berth test"));
+            List<TlsReload> done = server.reloadTls();
+            assertEquals(1, done.size(), done.toString());
+            assertTrue(done.get(0).reloaded(), done.toString());
+            assertEquals(List.of("line"), done.get(0).listeners());
+            assertEquals("CN=ec,O=Berth test", newConnectionCn(address), "the reload reached new connections at once");
+            Files.writeString(chain, "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n");
+            TlsReload failed = server.reloadTls().get(0);
+            assertFalse(failed.reloaded());
+            assertTrue(failed.failure().orElseThrow().startsWith("TLS certificate chain " + chain), failed.toString());
+            assertEquals("CN=ec,O=Berth test", newConnectionCn(address), "the broken file changed nothing");
         }
     }
 }

@@ -27,15 +27,15 @@ class TlsHandlersUnitTest {
     @TempDir
     Path data;
 
-    private TlsContextProvider provider() {
-        return TlsContexts.provider(TlsConfig.builder().library(TlsLibrary.JDK).reloadInterval(Duration.ZERO).build(),
-                data, List.of());
+    private ListenerTls tls(TlsMode mode) {
+        TlsConfig config = TlsConfig.builder().library(TlsLibrary.JDK).reloadInterval(Duration.ZERO).build();
+        return new ListenerTls(mode, new ReloadingContextProvider(config, data, List.of()), config);
     }
 
     @Test
     void theSnifferPassesPlaintextOnFromItsFirstByte() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        TlsHandlers.installAtAccept(ch.pipeline(), TlsMode.OPTIONAL, provider(), Duration.ofSeconds(10));
+        TlsHandlers.installAtAccept(ch.pipeline(), tls(TlsMode.OPTIONAL));
         ch.writeInbound(Unpooled.copiedBuffer("Q\n", StandardCharsets.US_ASCII));
         assertNull(ch.pipeline().get(PipelineNames.TLS_SNIFFER), "the sniffer is gone");
         assertNull(ch.pipeline().get(PipelineNames.TLS));
@@ -48,7 +48,7 @@ class TlsHandlersUnitTest {
     @Test
     void theSnifferInstallsTlsForAHandshakeRecord() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        TlsHandlers.installAtAccept(ch.pipeline(), TlsMode.OPTIONAL, provider(), Duration.ofSeconds(10));
+        TlsHandlers.installAtAccept(ch.pipeline(), tls(TlsMode.OPTIONAL));
         // a TLS 1.2 handshake record header announcing 64 bytes: enough to decide, not a whole ClientHello
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {22, 3, 1, 0, 64}));
         assertNull(ch.pipeline().get(PipelineNames.TLS_SNIFFER));
@@ -69,7 +69,7 @@ class TlsHandlersUnitTest {
     void startTlsDropsWhatWasPipelinedAfterTheCommandAndPutsTlsFirst() {
         List<String> seen = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.attr(TlsContextProvider.KEY).set(provider());
+        ch.attr(ListenerTls.KEY).set(tls(TlsMode.STARTTLS));
         ch.pipeline().addLast("framing", new LineBasedFrameDecoder(100));
         ch.pipeline().addLast(new StringDecoder(StandardCharsets.US_ASCII), new StringEncoder(StandardCharsets.US_ASCII));
         ch.pipeline().addLast("protocol", new SimpleChannelInboundHandler<String>() {

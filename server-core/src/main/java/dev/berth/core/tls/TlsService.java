@@ -1,0 +1,122 @@
+package dev.berth.core.tls;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TLS a server owns: one context provider per distinct setup ({@link TlsConfig} and ALPN list),
+ * shared by the listeners that have it, the watch that reloads changed files, and reload on request.
+ * Made at the server's start and closed at its stop; nothing of it is static, and closing it ends its
+ * thread.
+ */
+public final class TlsService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TlsService.class);
+
+    private final Path dataDirectory;
+    private final Map<Setup, Shared> setups = new LinkedHashMap<>();
+    private Optional<TlsFileWatch> watch = Optional.empty();
+    private boolean closed;
+
+    /** A service whose self-signed default certificate, when a setup needs one, lives under {@code dataDirectory}. */
+    public TlsService(Path dataDirectory) {
+        this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+    }
+
+    /**
+     * The TLS of a listener; empty for {@link TlsMode#NONE}. A setup seen for the first time is loaded
+     * and checked now: bad material fails with a {@link dev.berth.core.BerthException} naming the file.
+     *
+     * @param alpn the protocols the listener's module speaks, most preferred first (empty for none)
+     */
+    public synchronized Optional<ListenerTls> listener(String name, TlsMode mode, TlsConfig config, List<String> alpn) {
+        if (closed) {
+            throw new IllegalStateException("the TLS service is closed");
+        }
+        if (mode == TlsMode.NONE) {
+            return Optional.empty();
+        }
+        Setup key = new Setup(config, List.copyOf(alpn));
+        Shared shared = setups.get(key);
+        if (shared == null) {
+            shared = new Shared(new ReloadingContextProvider(config, dataDirectory, key.alpn()));
+            setups.put(key, shared);
+        }
+        shared.listeners.add(name);
+        return Optional.of(new ListenerTls(mode, shared.provider, config));
+    }
+
+    /** Starts watching the files of every setup that has files and a non-zero reload interval. */
+    public synchronized void watchFiles() {
+        if (closed || watch.isPresent()) {
+            return;
+        }
+        List<ReloadingContextProvider> watched = new ArrayList<>();
+        for (Shared s : setups.values()) {
+            if (s.provider.hasFiles() && !s.provider.config().reloadInterval().isZero()) {
+                watched.add(s.provider);
+            }
+        }
+        if (!watched.isEmpty()) {
+            TlsFileWatch w = new TlsFileWatch(watched);
+            w.start();
+            watch = Optional.of(w);
+        }
+    }
+
+    /**
+     * Loads every setup's files again, now, on the calling thread (SIGHUP); a setup whose new files are
+     * bad keeps serving its old material. Logs one line per setup and returns the same.
+     */
+    public List<TlsReload> reload() {
+        List<Shared> withFiles = new ArrayList<>();
+        synchronized (this) {
+            for (Shared s : setups.values()) {
+                if (s.provider.hasFiles()) {
+                    withFiles.add(s);
+                }
+            }
+        }
+        log.info("reloading the TLS certificates of {} setup(s)", withFiles.size());
+        List<TlsReload> out = new ArrayList<>();
+        for (Shared s : withFiles) {
+            TlsReload r = new TlsReload(s.provider.describe(), s.listeners,
+                    s.provider.reload().map(Throwable::getMessage).orElse(null));
+            if (r.reloaded()) {
+                log.info("TLS reloaded {}", r);
+            } else {
+                log.error("TLS reload failed, still serving the previous certificates: {}", r.failure().orElseThrow());
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** Stops the file watch; the contexts stay usable by connections still open. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        watch.ifPresent(TlsFileWatch::close);
+        watch = Optional.empty();
+    }
+
+    /** What makes two listeners' TLS the same: equal settings and the same ALPN protocols. */
+    private record Setup(TlsConfig config, List<String> alpn) {
+    }
+
+    private static final class Shared {
+        final ReloadingContextProvider provider;
+        final List<String> listeners = new CopyOnWriteArrayList<>();
+
+        Shared(ReloadingContextProvider provider) {
+            this.provider = provider;
+        }
+    }
+}
