@@ -87,6 +87,9 @@ final class ReloadingContextProvider implements TlsContextProvider {
             return Optional.empty();
         } catch (BerthException e) {
             return Optional.of(e);
+        } catch (RuntimeException e) {
+            // A library's surprise must not end the file watch, nor reach the SIGHUP handler as a stack trace.
+            return Optional.of(new BerthException("TLS files of " + describe() + ": cannot be loaded: " + e, e));
         }
     }
 
