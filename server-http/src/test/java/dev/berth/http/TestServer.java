@@ -1,21 +1,26 @@
 package dev.berth.http;
 
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
-import dev.berth.core.tls.TlsMode;
+import dev.berth.http.testing.BerthHttpExtension;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** A server on 127.0.0.1 port 0 with an {@code https} (TLS at accept) and an {@code http} listener. */
+/**
+ * The test kit's {@link BerthHttpExtension} (listeners {@code https} and {@code http} on 127.0.0.1, port
+ * 0, certificates made in-process) for tests that start a server per test method, with URLs on
+ * 127.0.0.1 as these tests have always used.
+ */
 final class TestServer implements AutoCloseable {
-    /** Shared by every test so that the self-signed certificate is generated once. */
+    /** A data directory for tests that start the launcher themselves. */
     static final Path DATA = Path.of("target", "test-berth-data");
 
     final Server server;
+    private final BerthHttpExtension kit;
 
-    private TestServer(Server server) {
-        this.server = server;
+    private TestServer(BerthHttpExtension kit) {
+        this.kit = kit;
+        this.server = kit.server();
     }
 
     static TestServer start(HttpModule.Builder module) {
@@ -23,15 +28,9 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(HttpModule module) {
-        Server s = Server.builder()
-                .dataDirectory(DATA)
-                .shutdownTimeout(Duration.ofSeconds(10))
-                .listener(ListenerConfig.tcp("https").protocol("http").host("127.0.0.1").tlsMode(TlsMode.IMPLICIT).build())
-                .listener(ListenerConfig.tcp("http").protocol("http").host("127.0.0.1").build())
-                .module(module)
-                .build()
-                .start();
-        return new TestServer(s);
+        BerthHttpExtension kit = BerthHttpExtension.of(module, b -> b.shutdownTimeout(Duration.ofSeconds(10)));
+        kit.start();
+        return new TestServer(kit);
     }
 
     int httpsPort() {
@@ -56,6 +55,6 @@ final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(Duration.ofSeconds(5));
+        kit.stop();
     }
 }

@@ -6,10 +6,9 @@ import dev.berth.core.Cidr;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.ProxyProtocol;
 import dev.berth.core.ProxyProtocolConfig;
-import dev.berth.core.Server;
+import dev.berth.core.testing.BerthServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,20 +21,21 @@ class SmtpProxyProtocolTest {
     @Test
     void theReceivedHeaderNamesTheClientAddressFromTheProxyHeader() throws Exception {
         MaildirStore store = new MaildirStore(maildir, MaildirLayout.SHARED);
-        Server server = Server.builder().dataDirectory(TestServer.DATA_DIR)
+        BerthServerExtension server = BerthServerExtension.newBuilder()
                 .module(new SmtpModule(SmtpConfig.builder().serverName("mx.test").build(), store))
-                .listener(ListenerConfig.tcp("smtp").host("127.0.0.1")
+                .listener(ListenerConfig.tcp("smtp")
                         .proxyProtocol(ProxyProtocolConfig.of(ProxyProtocol.ON, List.of(Cidr.parse("127.0.0.0/8"))))
                         .build())
-                .build().start();
-        try (SmtpTestClient c = new SmtpTestClient(server.localAddress("smtp"))) {
+                .build();
+        server.start();
+        try (SmtpTestClient c = new SmtpTestClient(server.address("smtp"))) {
             c.send("PROXY TCP4 198.51.100.23 192.0.2.1 51000 25\r\n");
             assertTrue(c.reply().startsWith("220 mx.test"));
             c.command("EHLO client.example");
             c.beginData("a@example.org", "b@example.com");
             assertTrue(c.command("Subject: proxied\r\n\r\nhi\r\n.").startsWith("250 "));
         } finally {
-            server.stop(Duration.ofSeconds(5));
+            server.stop();
         }
         Path stored;
         try (var files = Files.list(maildir.resolve("new"))) {

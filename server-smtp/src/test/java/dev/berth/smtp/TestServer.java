@@ -1,8 +1,7 @@
 package dev.berth.smtp;
 
-import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
-import dev.berth.core.tls.TlsMode;
+import dev.berth.smtp.testing.BerthSmtpExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,13 +14,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** An SMTP server on 127.0.0.1 port 0 (STARTTLS listener "smtp", implicit TLS listener "smtps") storing into a Maildir. */
+/**
+ * The test kit's {@link BerthSmtpExtension} (STARTTLS listener "smtp", implicit TLS listener "smtps",
+ * on 127.0.0.1 port 0, certificates made in-process) storing into a Maildir that the test reads back.
+ */
 final class TestServer implements AutoCloseable {
-    /** Shared by every test so the self-signed certificate is generated once. */
-    static final Path DATA_DIR = Path.of("target", "smtp-test-data");
-
     final Server server;
     final MaildirStore store;
+    private final BerthSmtpExtension kit;
 
     TestServer(Path maildir, SmtpConfig config) {
         this(maildir, config, null);
@@ -29,15 +29,9 @@ final class TestServer implements AutoCloseable {
 
     TestServer(Path maildir, SmtpConfig config, SmtpMessageHandlerFactory factory) {
         this.store = new MaildirStore(maildir, MaildirLayout.SHARED);
-        SmtpModule module = new SmtpModule(config, factory == null ? store : factory);
-        this.server = Server.builder()
-                .dataDirectory(DATA_DIR)
-                .shutdownTimeout(Duration.ofSeconds(10))
-                .module(module)
-                .listener(ListenerConfig.tcp("smtp").host("127.0.0.1").tlsMode(TlsMode.STARTTLS).build())
-                .listener(ListenerConfig.tcp("smtps").protocol("smtp").host("127.0.0.1").tlsMode(TlsMode.IMPLICIT).build())
-                .build()
-                .start();
+        this.kit = BerthSmtpExtension.builder().config(config).messageHandler(factory == null ? store : factory)
+                .configure(b -> b.shutdownTimeout(Duration.ofSeconds(10))).build();
+        this.server = kit.start();
     }
 
     static TestServer start(Path maildir) {
@@ -84,6 +78,6 @@ final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(Duration.ofSeconds(5));
+        kit.stop();
     }
 }
