@@ -88,7 +88,7 @@ public final class TestCertificates {
             X509Certificate server = sign(serverBuilder, caKeys);
 
             Files.writeString(directory.resolve("ca.pem"), pem(ca), StandardCharsets.US_ASCII);
-            Files.writeString(directory.resolve("chain.pem"), pem(server) + pem(ca), StandardCharsets.US_ASCII);
+            Files.writeString(directory.resolve("chain.pem"), pem(server), StandardCharsets.US_ASCII); // the root stays out, as it should
             Files.writeString(directory.resolve("key.pem"), pem(serverKeys.getPrivate()), StandardCharsets.US_ASCII);
             return new TestCertificates(directory, ca, server);
         } catch (IOException e) {
@@ -103,7 +103,7 @@ public final class TestCertificates {
         return directory.resolve("ca.pem");
     }
 
-    /** The server's chain as PEM: its certificate, then the CA's. */
+    /** The server's chain as PEM: its certificate alone (signed by the root, which clients hold). */
     public Path chainFile() {
         return directory.resolve("chain.pem");
     }
