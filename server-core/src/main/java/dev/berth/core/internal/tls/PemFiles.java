@@ -1,6 +1,7 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.Secret;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

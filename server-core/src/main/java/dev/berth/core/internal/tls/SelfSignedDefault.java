@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
 import java.io.IOException;

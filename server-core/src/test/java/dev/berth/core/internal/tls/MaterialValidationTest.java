@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.LogCapture;
+import dev.berth.core.tls.Secret;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

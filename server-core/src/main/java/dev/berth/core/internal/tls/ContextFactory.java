@@ -1,6 +1,8 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.TlsClientAuth;
+import dev.berth.core.tls.TlsConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;

@@ -1,6 +1,7 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.Secret;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

@@ -1,6 +1,8 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsPolicy;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.security.NoSuchAlgorithmException;
