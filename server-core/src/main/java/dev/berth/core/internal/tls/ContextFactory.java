@@ -30,8 +30,8 @@ final class ContextFactory {
                 return SslProvider.JDK;
             case OPENSSL:
                 if (!OpenSsl.isAvailable()) {
-                    throw new BerthException("--tls-provider openssl: netty-tcnative (BoringSSL) does not load here: "
-                            + OpenSsl.unavailabilityCause());
+                    throw new BerthException("TlsConfig: library OPENSSL: netty-tcnative (BoringSSL) does not load here ("
+                            + OpenSsl.unavailabilityCause() + "); set library to AUTO or JDK", "tls.library");
                 }
                 return SslProvider.OPENSSL;
             default:

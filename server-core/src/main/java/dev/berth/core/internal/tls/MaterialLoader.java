@@ -130,9 +130,9 @@ final class MaterialLoader {
         }
         String line = "TLS certificate chain " + chainFile + ": the leaf certificate (" + subject(leaf) + ") " + problem;
         if (!allowExpired) {
-            throw new BerthException(line + " (--tls-allow-expired serves it anyway)");
+            throw new BerthException(line + "; set TlsConfig.allowExpired to serve it anyway", "tls.allowExpired");
         }
-        log.warn("{}; served anyway because --tls-allow-expired is set", line);
+        log.warn("{}; served anyway because TlsConfig.allowExpired is set (--tls-allow-expired)", line);
     }
 
     private static void warnOnRoot(List<X509Certificate> chain, Path chainFile) {

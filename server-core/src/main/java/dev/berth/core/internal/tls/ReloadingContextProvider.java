@@ -146,7 +146,8 @@ final class ReloadingContextProvider implements TlsContextProvider {
         }
         if (first) {
             log.info("TLS library {} ({}); policy {}; {}", EnabledSuites.libraryName(provider),
-                    config.library() == TlsLibrary.AUTO ? "chosen automatically" : "forced by --tls-provider",
+                    config.library() == TlsLibrary.AUTO ? "chosen automatically"
+                            : "forced by TlsConfig.library (--tls-provider)",
                     config.protocols().isEmpty() && config.ciphers().isEmpty() ? config.policy().flagValue()
                             : config.policy().flagValue() + " overridden by explicit lists",
                     ContextFactory.effective(defaultContext));
