@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,38 @@ class TlsFlagsTest {
         String e = err.toString(StandardCharsets.UTF_8);
         assertEquals("berth: TLS private key " + TestPki.file("rsa-pkcs8-enc.key")
                 + ": wrong passphrase (the encrypted key cannot be decrypted with it)\n", e);
+    }
+
+    @Test
+    void coreTlsErrorsSpeakTheApisTermsAndTheLauncherAddsTheFlag() {
+        assertEquals("berth: TlsConfig: protocol 'TLSv1.9' is not one of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1 "
+                + "(--tls-protocols)\n", startFails("--tls-protocols", "TLSv1.3,TLSv1.9"));
+        assertEquals("berth: TlsConfig: ciphers has no suite for TLSv1.3,TLSv1.2 other than TLS 1.3 ones; add TLS 1.2 "
+                + "suites to ciphers or set protocols to TLSv1.3 alone (--tls-ciphers)\n",
+                startFails("--tls-provider", "jdk", "--tls-ciphers", "TLS_AES_128_GCM_SHA256"));
+        assertEquals("berth: TLS certificate chain " + TestPki.file("expired-chain.pem") + ": the leaf certificate "
+                + "(O=Berth test,CN=expired) expired on 2021-01-01T00:00:00Z; set TlsConfig.allowExpired to serve it "
+                + "anyway (--tls-allow-expired)\n", startFails("--tls-cert", TestPki.file("expired-chain.pem").toString(),
+                "--tls-key", TestPki.file("expired.key").toString()));
+        assertEquals("berth: TLS private key " + TestPki.file("rsa-pkcs8-enc.key") + ": the key is encrypted and no "
+                + "passphrase is given; set TlsConfig.keyPassphrase (--tls-key-passphrase)\n",
+                startFails("--tls-cert", TestPki.file("rsa-chain.pem").toString(),
+                        "--tls-key", TestPki.file("rsa-pkcs8-enc.key").toString()));
+    }
+
+    /** What the launcher prints when a TLS listener with these flags cannot start. */
+    private String startFails(String... tlsFlags) {
+        err.reset();
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--upper-port", "0",
+                "--upper-tls", "implicit", "--data-dir", dir.toString(), "--log-level", "off"));
+        args.addAll(List.of(tlsFlags));
+        Launcher.Launch l = launch(args.toArray(String[]::new));
+        if (l.server != null) {
+            l.server.stop(Duration.ofSeconds(1));
+        }
+        assertNull(l.server, "started with " + args);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     /** The worked example of docs/tls.md: an encrypted key, its chain, the passphrase in a file. */

@@ -50,9 +50,9 @@ public final class ClientHello {
 
     /**
      * Reads a ClientHello body (from {@code client_version} on, as Netty's SNI handler hands it over)
-     * without moving the buffer's indexes.
+     * without moving the buffer's indexes; {@link #UNKNOWN} for null or a body too short to read.
      */
-    static ClientHello parse(ByteBuf hello) {
+    public static ClientHello parse(ByteBuf hello) {
         if (hello == null) {
             return UNKNOWN;
         }

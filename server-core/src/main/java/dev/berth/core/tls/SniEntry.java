@@ -1,7 +1,7 @@
 package dev.berth.core.tls;
 
+import dev.berth.core.internal.tls.HostNames;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,7 +15,7 @@ public final class SniEntry {
     private final Path privateKey;
 
     private SniEntry(String hostName, Path certificateChain, Path privateKey) {
-        this.hostName = normalize(Objects.requireNonNull(hostName, "hostName"));
+        this.hostName = HostNames.normalize(Objects.requireNonNull(hostName, "hostName"));
         this.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
         this.privateKey = privateKey;
         String bare = this.hostName.startsWith("*.") ? this.hostName.substring(2) : this.hostName;
@@ -41,12 +41,6 @@ public final class SniEntry {
     /** The key file; empty when the key is appended to the chain file. */
     public Optional<Path> privateKey() {
         return Optional.ofNullable(privateKey);
-    }
-
-    /** Host names compare in lower case and without the root's trailing dot. */
-    static String normalize(String hostName) {
-        String h = hostName.trim().toLowerCase(Locale.ROOT);
-        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
     @Override

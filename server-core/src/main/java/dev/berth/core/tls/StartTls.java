@@ -1,6 +1,8 @@
 package dev.berth.core.tls;
 
 import dev.berth.core.PipelineNames;
+import dev.berth.core.internal.tls.ListenerTls;
+import dev.berth.core.internal.tls.TlsHandlers;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

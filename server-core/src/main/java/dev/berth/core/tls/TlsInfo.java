@@ -1,5 +1,6 @@
 package dev.berth.core.tls;
 
+import dev.berth.core.internal.tls.TlsHandlers;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;

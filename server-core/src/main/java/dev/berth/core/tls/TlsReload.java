@@ -9,7 +9,8 @@ public final class TlsReload {
     private final List<String> listeners;
     private final String failure;
 
-    TlsReload(String certificateChain, List<String> listeners, String failure) {
+    /** The outcome for the setup named by {@code certificateChain}; {@code failure} is null when it reloaded. */
+    public TlsReload(String certificateChain, List<String> listeners, String failure) {
         this.certificateChain = certificateChain;
         this.listeners = List.copyOf(listeners);
         this.failure = failure;

@@ -25,11 +25,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * answers the connection's {@link TlsInfo}, {@code HISTORY} the lines seen since the last reset,
  * {@code QUIT} closes; any other line is echoed. Every line that reaches the protocol is recorded.
  */
-final class LineModule implements ProtocolModule {
-    static final String FRAMING = "line-framing";
+public final class LineModule implements ProtocolModule {
+    public static final String FRAMING = "line-framing";
 
     /** Every line that reached the protocol, across connections, in arrival order. */
-    final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    public final BlockingQueue<String> received = new LinkedBlockingQueue<>();
 
     @Override
     public String name() {
@@ -78,7 +78,7 @@ final class LineModule implements ProtocolModule {
     }
 
     /** Starts a server with one loopback listener on port 0 speaking this protocol. */
-    Server start(TlsMode mode, TlsConfig tls, Path dataDirectory) {
+    public Server start(TlsMode mode, TlsConfig tls, Path dataDirectory) {
         return Server.builder()
                 .module(this)
                 .dataDirectory(dataDirectory)

@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /** Collects what one class logs, at INFO and above, for the duration of a test. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final Level before;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture(Class<?> source) {
+    public LogCapture(Class<?> source) {
         logger = (Logger) LoggerFactory.getLogger(source);
         before = logger.getLevel();
         logger.setLevel(Level.INFO);
@@ -24,7 +24,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Formatted messages at {@code level}. */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
                 .collect(Collectors.toList());
     }

@@ -23,17 +23,17 @@ public final class OpenSslClient {
             this.output = output;
         }
 
-        boolean connected() {
+        public boolean connected() {
             return output.contains("Cipher is ") && !output.contains("Cipher is (NONE)");
         }
 
         /** The negotiated cipher in OpenSSL's naming, from the "New, TLSv1.3, Cipher is X" line. */
-        String cipher() {
+        public String cipher() {
             int i = output.indexOf("Cipher is ");
             return i < 0 ? null : output.substring(i + 10, output.indexOf('\n', i)).trim();
         }
 
-        String protocol() {
+        public String protocol() {
             for (String line : output.split("\n")) {
                 String t = line.trim();
                 if (t.startsWith("Protocol") && t.contains(":")) {

@@ -13,14 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,18 +28,6 @@ class StartTlsAndOptionalTest {
     private static TlsConfig rsa() {
         return TlsConfig.builder().reloadInterval(Duration.ZERO)
                 .certificateChain(TestPki.file("rsa-chain.pem")).privateKey(TestPki.file("rsa.key")).build();
-    }
-
-    static SSLContext trustingTestRoot() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        X509Certificate root = PemFiles.certificates(TestPki.file("root.crt"), "root").get(0);
-        trust.setCertificateEntry("root", root);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, tmf.getTrustManagers(), null);
-        return c;
     }
 
     private static String readLine(BufferedReader in) throws IOException {
@@ -70,7 +54,7 @@ class StartTlsAndOptionalTest {
             out.write("STARTTLS\r\nINJECTED\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             assertEquals("READY", readLine(in));
-            SSLSocket tls = (SSLSocket) trustingTestRoot().getSocketFactory()
+            SSLSocket tls = (SSLSocket) TestPki.trustingRoot().getSocketFactory()
                     .createSocket(plain, "localhost", address.getPort(), true);
             tls.startHandshake();
             BufferedReader tin = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));

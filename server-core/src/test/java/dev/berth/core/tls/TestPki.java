@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** The test PKI, written once per test run by {@code make-pki.sh} with the real openssl CLI. */
 public final class TestPki {
@@ -47,5 +52,21 @@ public final class TestPki {
 
     public static Path file(String name) {
         return dir().resolve(name);
+    }
+
+    /** A client context that trusts the test root, for the JDK's own TLS clients. */
+    public static SSLContext trustingRoot() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        X509Certificate root;
+        try (InputStream in = Files.newInputStream(file("root.crt"))) {
+            root = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        trust.setCertificateEntry("root", root);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext c = SSLContext.getInstance("TLS");
+        c.init(null, tmf.getTrustManagers(), null);
+        return c;
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.PipelineNames;
+import dev.berth.core.tls.ClientHello;
+import dev.berth.core.tls.StartTls;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.tls.TlsMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

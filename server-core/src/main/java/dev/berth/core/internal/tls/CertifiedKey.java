@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -1,6 +1,12 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.ClientHello;
+import dev.berth.core.tls.SniEntry;
+import dev.berth.core.tls.TlsClientAuth;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsContextProvider;
+import dev.berth.core.tls.TlsLibrary;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
@@ -140,7 +146,8 @@ final class ReloadingContextProvider implements TlsContextProvider {
         }
         if (first) {
             log.info("TLS library {} ({}); policy {}; {}", EnabledSuites.libraryName(provider),
-                    config.library() == TlsLibrary.AUTO ? "chosen automatically" : "forced by --tls-provider",
+                    config.library() == TlsLibrary.AUTO ? "chosen automatically"
+                            : "forced by TlsConfig.library (--tls-provider)",
                     config.protocols().isEmpty() && config.ciphers().isEmpty() ? config.policy().flagValue()
                             : config.policy().flagValue() + " overridden by explicit lists",
                     ContextFactory.effective(defaultContext));

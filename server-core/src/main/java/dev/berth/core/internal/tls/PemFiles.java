@@ -1,6 +1,7 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.Secret;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -75,8 +76,8 @@ final class PemFiles {
         }
         boolean encrypted = found instanceof PEMEncryptedKeyPair || found instanceof PKCS8EncryptedPrivateKeyInfo;
         if (encrypted && passphrase == null) {
-            throw new BerthException(what + " " + file + ": the key is encrypted and no passphrase is given "
-                    + "(--tls-key-passphrase, --tls-key-passphrase-file or BERTH_TLS_KEY_PASSPHRASE)");
+            throw new BerthException(what + " " + file + ": the key is encrypted and no passphrase is given; set "
+                    + "TlsConfig.keyPassphrase", "tls.keyPassphrase");
         }
         // Keys and certificates go to the JDK's own providers: both TLS engines take those without surprises.
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();

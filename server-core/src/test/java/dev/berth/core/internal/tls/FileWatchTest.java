@@ -1,10 +1,15 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import dev.berth.core.Server;
+import dev.berth.core.tls.LineModule;
+import dev.berth.core.tls.LogCapture;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +45,7 @@ class FileWatchTest {
 
     private static synchronized SSLSocketFactory clients() throws Exception {
         if (clients == null) {
-            clients = StartTlsAndOptionalTest.trustingTestRoot().getSocketFactory();
+            clients = TestPki.trustingRoot().getSocketFactory();
         }
         return clients;
     }

@@ -1,5 +1,6 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
+import dev.berth.core.tls.ClientHello;
 import io.netty.handler.ssl.SslContext;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ final class ContextSet {
         if (hostName == null || hostName.isEmpty()) {
             return fallback;
         }
-        String h = SniEntry.normalize(hostName);
+        String h = HostNames.normalize(hostName);
         SslContext exact = byHostName.get(h);
         if (exact != null) {
             return exact;

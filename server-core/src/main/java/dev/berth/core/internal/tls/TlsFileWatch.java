@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reloads providers whose files changed, on one thread per server: the file system's change events on
  * the files' directories say so at once (a rename into place, a Kubernetes {@code ..data} symlink swap),
- * and reading the files every {@link TlsConfig#reloadInterval()} catches what events miss (network
+ * and reading the files every {@link dev.berth.core.tls.TlsConfig#reloadInterval()} catches what events miss (network
  * file systems, a full event queue).
  *
  * <p>Files are compared by content, so an event for some other file in the same directory costs one

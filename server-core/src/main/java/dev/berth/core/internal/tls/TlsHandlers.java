@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.PipelineNames;
 import io.netty.buffer.ByteBuf;
@@ -16,7 +16,7 @@ public final class TlsHandlers {
 
     /**
      * Adds the TLS handler (or the sniffer) at the end of the pipeline; does nothing for STARTTLS, whose
-     * handler {@link StartTls} adds when the client asks.
+     * handler {@link dev.berth.core.tls.StartTls} adds when the client asks.
      */
     public static void installAtAccept(ChannelPipeline pipeline, ListenerTls tls) {
         switch (tls.mode()) {
@@ -32,7 +32,7 @@ public final class TlsHandlers {
     }
 
     /** A handler that selects the context by SNI and then becomes the {@link SslHandler}. */
-    static ChannelHandler newTlsHandler(ListenerTls tls) {
+    public static ChannelHandler newTlsHandler(ListenerTls tls) {
         return new SniSslHandler(tls.provider(), tls.handshakeTimeout().toMillis());
     }
 

@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
 import java.io.IOException;
@@ -70,7 +70,8 @@ final class SelfSignedDefault {
             material = MaterialLoader.load(cert, key, null, false, Instant.now());
         }
         log.warn("TLS uses a self-signed certificate for localhost, 127.0.0.1 and ::1 from {}: for testing only; "
-                + "clients will not trust it (SHA-256 fingerprint {}). Give --tls-cert and --tls-key for real use.",
+                + "clients will not trust it (SHA-256 fingerprint {}). Set TlsConfig.certificateChain "
+                + "and privateKey (--tls-cert, --tls-key) for real use.",
                 cert, fingerprint(material.leaf()));
         return material;
     }

@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.Server;
+import dev.berth.core.tls.LineModule;
+import dev.berth.core.tls.OpenSslClient;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.core.tls.TlsPolicy;
 import io.netty.handler.ssl.OpenSsl;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,8 +130,26 @@ class PolicyTest {
     void anUnknownCipherIsAnError() {
         BerthException cipher = assertThrows(BerthException.class, () -> new ReloadingContextProvider(
                 ecdsa(TlsLibrary.OPENSSL).ciphers(List.of("TLS_FAKE_WITH_NOTHING")).build(), data, List.of()));
-        assertTrue(cipher.getMessage().startsWith("invalid value for --tls-ciphers: 'TLS_FAKE_WITH_NOTHING'"),
-                cipher.getMessage());
+        assertEquals("TlsConfig: cipher suite 'TLS_FAKE_WITH_NOTHING' is not one the OpenSSL (" + OpenSsl.versionString()
+                + ") TLS library knows (use IANA names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)", cipher.getMessage());
+        assertEquals("tls.ciphers", cipher.setting().orElseThrow(), "the launcher maps it to its flag");
+    }
+
+    @Test
+    void anUnknownProtocolIsAnError() {
+        BerthException e = assertThrows(BerthException.class, () -> new ReloadingContextProvider(
+                ecdsa(TlsLibrary.JDK).protocols(List.of("TLSv1.3", "TLSv1.9")).build(), data, List.of()));
+        assertEquals("TlsConfig: protocol 'TLSv1.9' is not one of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1", e.getMessage());
+        assertEquals("tls.protocols", e.setting().orElseThrow());
+    }
+
+    @Test
+    void onlyTls13CiphersWithTls12EnabledIsAnError() {
+        BerthException e = assertThrows(BerthException.class, () -> new ReloadingContextProvider(
+                ecdsa(TlsLibrary.JDK).ciphers(List.of("TLS_AES_128_GCM_SHA256")).build(), data, List.of()));
+        assertEquals("TlsConfig: ciphers has no suite for TLSv1.3,TLSv1.2 other than TLS 1.3 ones; add TLS 1.2 "
+                + "suites to ciphers or set protocols to TLSv1.3 alone", e.getMessage());
+        assertEquals("tls.ciphers", e.setting().orElseThrow());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.LogCapture;
+import dev.berth.core.tls.Secret;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,9 +32,13 @@ class MaterialValidationTest {
     }
 
     private String failure(TlsConfig.Builder b) {
+        return thrown(b).getMessage();
+    }
+
+    private BerthException thrown(TlsConfig.Builder b) {
         BerthException e = assertThrows(BerthException.class, () -> new ReloadingContextProvider(b.build(), data, List.of()));
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-        return e.getMessage();
+        return e;
     }
 
     @Test
@@ -44,9 +52,10 @@ class MaterialValidationTest {
 
     @Test
     void anEncryptedKeyWithoutPassphraseSaysHowToGiveOne() {
-        String m = failure(config("rsa-chain.pem", "rsa-pkcs8-enc.key"));
-        assertTrue(m.contains(TestPki.file("rsa-pkcs8-enc.key") + ": the key is encrypted and no passphrase is given"), m);
-        assertTrue(m.contains("--tls-key-passphrase-file"), m);
+        BerthException e = thrown(config("rsa-chain.pem", "rsa-pkcs8-enc.key"));
+        assertEquals("TLS private key " + TestPki.file("rsa-pkcs8-enc.key") + ": the key is encrypted and no passphrase "
+                + "is given; set TlsConfig.keyPassphrase", e.getMessage());
+        assertEquals("tls.keyPassphrase", e.setting().orElseThrow(), "the launcher maps it to its flag");
     }
 
     @Test
@@ -75,22 +84,26 @@ class MaterialValidationTest {
 
     @Test
     void anExpiredLeafIsAnErrorUnlessAllowed() {
-        String m = failure(config("expired-chain.pem", "expired.key"));
-        assertTrue(m.startsWith("TLS certificate chain " + TestPki.file("expired-chain.pem")
-                + ": the leaf certificate (O=Berth test,CN=expired) expired on 2021-01-01T00:00:00Z"), m);
-        assertTrue(m.contains("--tls-allow-expired"), m);
+        BerthException e = thrown(config("expired-chain.pem", "expired.key"));
+        assertEquals("TLS certificate chain " + TestPki.file("expired-chain.pem")
+                + ": the leaf certificate (O=Berth test,CN=expired) expired on 2021-01-01T00:00:00Z; set "
+                + "TlsConfig.allowExpired to serve it anyway", e.getMessage());
+        assertEquals("tls.allowExpired", e.setting().orElseThrow(), "the launcher maps it to its flag");
         try (LogCapture log = new LogCapture(MaterialLoader.class)) {
             assertNotNull(new ReloadingContextProvider(config("expired-chain.pem", "expired.key").allowExpired(true).build(),
                     data, List.of()).contextFor(null));
-            assertTrue(log.messages(Level.WARN).stream().anyMatch(w -> w.contains("expired on 2021-01-01")),
+            assertTrue(log.messages(Level.WARN).stream().anyMatch(w -> w.contains("expired on 2021-01-01")
+                            && w.endsWith("; served anyway because TlsConfig.allowExpired is set (--tls-allow-expired)")),
                     log.messages(Level.WARN).toString());
         }
     }
 
     @Test
     void aLeafNotYetValidIsAnError() {
-        String m = failure(config("future-chain.pem", "future.key"));
-        assertTrue(m.contains("(O=Berth test,CN=future) is not valid before 2099-01-01T00:00:00Z"), m);
+        BerthException e = thrown(config("future-chain.pem", "future.key"));
+        assertTrue(e.getMessage().contains("(O=Berth test,CN=future) is not valid before 2099-01-01T00:00:00Z; set "
+                + "TlsConfig.allowExpired to serve it anyway"), e.getMessage());
+        assertEquals("tls.allowExpired", e.setting().orElseThrow());
     }
 
     @Test

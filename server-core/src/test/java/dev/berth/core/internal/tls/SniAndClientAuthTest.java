@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.Server;
+import dev.berth.core.tls.LineModule;
+import dev.berth.core.tls.OpenSslClient;
+import dev.berth.core.tls.SniEntry;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsClientAuth;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.tls.TlsMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

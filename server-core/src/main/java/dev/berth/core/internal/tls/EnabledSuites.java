@@ -1,6 +1,8 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsPolicy;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +32,8 @@ final class EnabledSuites {
         List<String> protocols = config.protocols().isEmpty() ? policy.protocols() : config.protocols();
         for (String p : protocols) {
             if (!KNOWN_PROTOCOLS.contains(p)) {
-                throw new BerthException("invalid value for --tls-protocols: '" + p + "' is not one of TLSv1.3, TLSv1.2, "
-                        + "TLSv1.1, TLSv1");
+                throw new BerthException("TlsConfig: protocol '" + p + "' is not one of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1",
+                        "tls.protocols");
             }
         }
         List<String> ciphers;
@@ -44,17 +46,18 @@ final class EnabledSuites {
             ciphers = config.ciphers();
             for (String c : ciphers) {
                 if (!supported(c, provider)) {
-                    throw new BerthException("invalid value for --tls-ciphers: '" + c + "' is not a cipher suite the "
+                    throw new BerthException("TlsConfig: cipher suite '" + c + "' is not one the "
                             + libraryName(provider) + " TLS library knows (use IANA names, e.g. "
-                            + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+                            + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)", "tls.ciphers");
                 }
             }
         }
         boolean older = protocols.stream().anyMatch(p -> !p.equals("TLSv1.3"));
         if (older && ciphers.stream().allMatch(EnabledSuites::isTls13)) {
             // OpenSSL would fall back to its own default TLS 1.2 list here, CBC suites and all
-            throw new BerthException("invalid value for --tls-ciphers: no cipher suite for " + String.join(",", protocols)
-                    + " other than TLS 1.3 ones; add TLS 1.2 suites or set --tls-protocols TLSv1.3");
+            throw new BerthException("TlsConfig: ciphers has no suite for " + String.join(",", protocols)
+                    + " other than TLS 1.3 ones; add TLS 1.2 suites to ciphers or set protocols to TLSv1.3 alone",
+                    "tls.ciphers");
         }
         return new EnabledSuites(protocols, ciphers);
     }

@@ -1,5 +1,8 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsContextProvider;
+import dev.berth.core.tls.TlsMode;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 

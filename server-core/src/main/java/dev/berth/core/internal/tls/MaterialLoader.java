@@ -1,6 +1,7 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.Secret;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -129,9 +130,9 @@ final class MaterialLoader {
         }
         String line = "TLS certificate chain " + chainFile + ": the leaf certificate (" + subject(leaf) + ") " + problem;
         if (!allowExpired) {
-            throw new BerthException(line + " (--tls-allow-expired serves it anyway)");
+            throw new BerthException(line + "; set TlsConfig.allowExpired to serve it anyway", "tls.allowExpired");
         }
-        log.warn("{}; served anyway because --tls-allow-expired is set", line);
+        log.warn("{}; served anyway because TlsConfig.allowExpired is set (--tls-allow-expired)", line);
     }
 
     private static void warnOnRoot(List<X509Certificate> chain, Path chainFile) {

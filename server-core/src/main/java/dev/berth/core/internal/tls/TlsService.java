@@ -1,5 +1,8 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.core.tls.TlsReload;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

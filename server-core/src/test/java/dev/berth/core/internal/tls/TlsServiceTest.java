@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
+import dev.berth.core.tls.LineModule;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.core.tls.TlsReload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

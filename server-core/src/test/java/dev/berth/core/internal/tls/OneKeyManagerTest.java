@@ -1,7 +1,10 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.core.tls.OpenSslClient;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,7 +29,7 @@ import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * Why {@link ClientHello} exists: one {@link SslContext} whose key manager holds both an RSA and an
+ * Why {@link dev.berth.core.tls.ClientHello} exists: one {@link SslContext} whose key manager holds both an RSA and an
  * ECDSA key picks by the client's signature algorithms on the JDK, but not on OpenSSL, where a client
  * that accepts only RSA is refused. If this test starts failing, Netty has learnt to choose, and the
  * ClientHello parser can go.

@@ -1,4 +1,4 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import dev.berth.core.Server;
+import dev.berth.core.tls.LineModule;
+import dev.berth.core.tls.LogCapture;
+import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsConfig;
+import dev.berth.core.tls.TlsMode;
+import dev.berth.core.tls.TlsReload;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -49,7 +55,7 @@ class ReloadTest {
     }
 
     private static SSLSocket connect(InetSocketAddress address) throws Exception {
-        SSLSocket s = (SSLSocket) StartTlsAndOptionalTest.trustingTestRoot().getSocketFactory()
+        SSLSocket s = (SSLSocket) TestPki.trustingRoot().getSocketFactory()
                 .createSocket("127.0.0.1", address.getPort());
         s.setSoTimeout(10_000);
         s.startHandshake();

@@ -1,6 +1,8 @@
-package dev.berth.core.tls;
+package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.TlsClientAuth;
+import dev.berth.core.tls.TlsConfig;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
@@ -28,8 +30,8 @@ final class ContextFactory {
                 return SslProvider.JDK;
             case OPENSSL:
                 if (!OpenSsl.isAvailable()) {
-                    throw new BerthException("--tls-provider openssl: netty-tcnative (BoringSSL) does not load here: "
-                            + OpenSsl.unavailabilityCause());
+                    throw new BerthException("TlsConfig: library OPENSSL: netty-tcnative (BoringSSL) does not load here ("
+                            + OpenSsl.unavailabilityCause() + "); set library to AUTO or JDK", "tls.library");
                 }
                 return SslProvider.OPENSSL;
             default:
