@@ -89,6 +89,10 @@ public final class HttpModule implements ProtocolModule {
                 ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
                 ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),
                 ModuleOption.of("gzip", "BOOL", "true", "Gzip text-like files for clients that accept it."),
+                ModuleOption.of("file-cache-size", "SIZE", "64m",
+                        "Memory for the static-file cache (paths, metadata, small files); 0 turns it off."),
+                ModuleOption.of("file-cache-validity", "DURATION", "1s",
+                        "How long a cached file is served before it is checked on disk again; 0 checks every request."),
                 ModuleOption.of("http-redirect", "BOOL", "true",
                         "Answer every plaintext request with a redirect to the https listener; false serves plaintext."),
                 ModuleOption.of("redirect-host", "HOST", null, "Host name in redirects (default: the request's Host)."),
@@ -124,7 +128,9 @@ public final class HttpModule implements ProtocolModule {
         StaticFiles files = s.path("root").map(StaticFiles::from).orElse(StaticFiles.WELCOME)
                 .withListing(s.bool("listing", false))
                 .withFollowSymlinks(s.bool("follow-symlinks", false))
-                .withGzip(s.bool("gzip", true));
+                .withGzip(s.bool("gzip", true))
+                .withCacheSize(s.size("file-cache-size", StaticFiles.DEFAULT_CACHE_SIZE))
+                .withCacheValidity(s.duration("file-cache-validity", StaticFiles.DEFAULT_CACHE_VALIDITY));
         builder.staticFiles(files);
         builder.redirectToHttps(s.bool("http-redirect", true));
         builder.redirectHost(s.get("redirect-host").orElse(null));
@@ -286,8 +292,9 @@ public final class HttpModule implements ProtocolModule {
             AsyncHttpHandler last = fallback;
             HttpService[] self = new HttpService[1];
             if (last == null && staticFallback) {
-                StaticFileHandler files = new StaticFileHandler(staticFiles);
-                last = request -> self[0].onWorkerPool(files).handle(request);
+                // answered on the event loop from the file cache; misses go to the blocking pool
+                StaticFileHandler files = new StaticFileHandler(staticFiles, task -> self[0].blockingExecutor().execute(task));
+                last = files::serve;
             } else if (last == null) {
                 last = HttpService.onEventLoop(request -> HttpResponse.error(404, "Not Found"));
             }
