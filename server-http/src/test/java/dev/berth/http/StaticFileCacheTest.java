@@ -127,6 +127,25 @@ class StaticFileCacheTest {
     }
 
     @Test
+    void aDirectorySwappedForASymlinkOutOfTheRootIsNeverFollowedEvenToAFileOfTheSameSize() throws Exception {
+        Path sub = Files.createDirectories(root.resolve("sub"));
+        byte[] size = new byte[300 * 1024];
+        Files.write(sub.resolve("large.bin"), size);
+        Path elsewhere = Files.createDirectories(outside.resolve("elsewhere"));
+        byte[] secret = "TOP SECRET".repeat(size.length / 10).getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(elsewhere.resolve("large.bin"), secret);
+        assertEquals(200, getBytes("/sub/large.bin").statusCode());
+        Files.move(sub, root.resolve("sub-gone"));
+        Files.createSymbolicLink(root.resolve("sub"), elsewhere);
+        long changed = System.nanoTime();
+        while (System.nanoTime() - changed < VALIDITY.toNanos() * 2) {
+            HttpResponse<String> r = get("/sub/large.bin");
+            assertFalse(r.body().contains("TOP SECRET"), "served through the swapped directory");
+        }
+        assertEquals(404, get("/sub/large.bin").statusCode());
+    }
+
+    @Test
     void aPrecompressedSiblingIsSentOnlyToClientsThatAcceptIt() throws Exception {
         Files.writeString(root.resolve("app.js"), "console.log(1);\n".repeat(50));
         Files.writeString(root.resolve("app.js.gz"), "GZ");

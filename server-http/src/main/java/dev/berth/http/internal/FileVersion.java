@@ -150,6 +150,18 @@ final class FileVersion {
         return settled && sameState(other);
     }
 
+    /** True when the path still shows this file: the same inode, size and times (a stat, nothing built). */
+    boolean unchangedOnDisk() throws IOException {
+        if (unixView) {
+            Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,size,lastModifiedTime,ctime",
+                    LinkOption.NOFOLLOW_LINKS);
+            return fileKey.equals(a.get("dev") + ":" + a.get("ino")) && size == (Long) a.get("size")
+                    && modifiedNanos == nanos(a.get("lastModifiedTime")) && changedNanos == nanos(a.get("ctime"));
+        }
+        return sameState(of(path, ""));
+    }
+
+    /** True when {@code other} shows the same path, inode, size and times, however soon after a change. */
     private boolean sameState(FileVersion other) {
         return other != null && path.equals(other.path) && Objects.equals(fileKey, other.fileKey) && size == other.size
                 && modifiedNanos == other.modifiedNanos && changedNanos == other.changedNanos;

@@ -281,22 +281,24 @@ public final class StaticFileHandler implements HttpHandler {
     }
 
     /**
-     * Bytes of a file: from memory when it is held there, else from the file opened here, without
-     * following a symbolic link, and only while it still has the size that was checked; null when it
-     * does not (the entry is stale: the caller checks the path again).
+     * Bytes of a file: from memory when it is held there, else from the file opened here, and only
+     * while the path still shows the file that was checked; null when it does not (the entry is
+     * stale: the caller checks the path again).
      */
     private static HttpResponse body(FileVersion v, long offset, long length, String type) {
         if (v.content == null) {
+            // An open and a stat of a looked-up path cost the event loop what nginx pays for its open. The
+            // file swapped for a symbolic link fails the open (ELOOP); a directory on the way swapped for one
+            // shows after the open as another inode (or the attacker must swap it back within microseconds,
+            // the race every check-then-open has): either way the entry is checked again, never followed out.
             FileChannel ch;
             try {
-                // a path component swapped for a symbolic link since the check fails here (ELOOP) rather than
-                // leading out of the root; an open of a looked-up path costs the event loop what nginx pays
                 ch = FileChannel.open(v.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
                 return null;
             }
             try {
-                if (ch.size() == v.size) {
+                if (ch.size() == v.size && v.unchangedOnDisk()) {
                     return HttpResponse.file(ch, offset, length, type);
                 }
             } catch (IOException e) {

@@ -113,6 +113,22 @@ class StaticFileHandlerTest {
     }
 
     @Test
+    void aLargeFileWhoseDirectoryIsSwappedForASymlinkIsCheckedAgainNotOpenedThroughTheLink() throws Exception {
+        Path sub = Files.createDirectories(root.resolve("sub"));
+        Files.write(sub.resolve("big.bin"), new byte[300 * 1024]);
+        Path elsewhere = Files.createDirectories(dir.resolve("outside/elsewhere"));
+        Files.write(elsewhere.resolve("big.bin"), new byte[300 * 1024]); // the same name and size
+        StaticFileHandler h = handler(Duration.ofHours(1));
+        h.serve(get("/sub/big.bin")).join().closeBody();
+        Files.move(sub, root.resolve("sub-gone"));
+        Files.createSymbolicLink(root.resolve("sub"), elsewhere);
+        HttpResponse r = h.serve(get("/sub/big.bin")).join();
+        r.closeBody();
+        assertEquals(404, r.status(), "the directory now leads outside the root");
+        assertEquals(2, handOffs.get(), "checked again on the pool");
+    }
+
+    @Test
     void onTheFlyGzipOfASmallFileIsMadeOnceOnThePoolAndThenServedFromTheCache() {
         StaticFileHandler h = handler(Duration.ofHours(1));
         HttpResponse first = h.serve(get("/app.js", "Accept-Encoding", "gzip")).join();
