@@ -94,11 +94,6 @@ final class Conditionals {
         return !s.isEmpty() && s.length() <= 18 && s.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
-    /** True when Accept-Encoding lists gzip (or *) without q=0. */
-    static boolean acceptsGzip(String acceptEncoding) {
-        return accepts(acceptEncoding, "gzip");
-    }
-
     /** True when Accept-Encoding lists {@code coding} (or *) without q=0 (RFC 9110 section 12.5.3). */
     static boolean accepts(String acceptEncoding, String coding) {
         if (acceptEncoding == null) {

@@ -79,11 +79,6 @@ public final class StaticFileHandler implements HttpHandler {
         this.resolver = realRoot == null ? null : new PathResolver(config, realRoot, maxInMemory);
     }
 
-    /** The cache, for tests. */
-    FileCache cache() {
-        return cache;
-    }
-
     /**
      * Answers without blocking: at once from a fresh cache entry, else once the blocking pool has
      * checked the path. Call it on the event loop.
