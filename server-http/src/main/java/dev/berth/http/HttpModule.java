@@ -146,8 +146,9 @@ public final class HttpModule implements ProtocolModule {
         if (fallback != null) {
             last = HttpService.onEventLoop(fallback);
         } else if (staticFallback) {
-            StaticFileHandler files = new StaticFileHandler(staticFiles);
-            last = request -> self[0].onWorkerPool(files).handle(request);
+            // answered on the event loop from the file cache; misses go to the blocking pool
+            StaticFileHandler files = new StaticFileHandler(staticFiles, task -> self[0].blockingExecutor().execute(task));
+            last = files::serve;
         } else {
             last = HttpService.onEventLoop(request -> HttpResponse.error(404, "Not Found"));
         }

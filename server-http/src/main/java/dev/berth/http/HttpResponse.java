@@ -4,19 +4,22 @@ import dev.berth.http.internal.HeaderMaps;
 import dev.berth.http.internal.MediaTypes;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A response a handler returns: a status, headers, and a body that is bytes, a stream or (part of) a
- * file. The server adds {@code Content-Length} or chunked framing, {@code Date}, and for HEAD leaves
+ * A response a handler returns: a status, headers, and a body that is bytes (an array or a shared
+ * buffer), a stream or (part of) a file. The server adds {@code Content-Length} or chunked framing, {@code Date}, and for HEAD leaves
  * the body out.
  */
 public final class HttpResponse {
     /** Where the body comes from. */
-    public enum BodyKind { BYTES, STREAM, FILE }
+    public enum BodyKind { BYTES, BUFFER, STREAM, FILE }
 
     private static final byte[] NONE = new byte[0];
 
@@ -24,16 +27,25 @@ public final class HttpResponse {
     private final HttpHeaders headers = HeaderMaps.checked();
     private final BodyKind kind;
     private final byte[] bytes;
+    private final ByteBuffer buffer;
     private final InputStream stream;
     private final Path file;
+    private final FileChannel channel;
     private final long fileOffset;
     private final long fileLength;
 
     private HttpResponse(int status, BodyKind kind, byte[] bytes, InputStream stream, Path file, long offset, long length) {
+        this(status, kind, bytes, null, stream, file, null, offset, length);
+    }
+
+    private HttpResponse(int status, BodyKind kind, byte[] bytes, ByteBuffer buffer, InputStream stream, Path file,
+                         FileChannel channel, long offset, long length) {
         this.kind = kind;
         this.bytes = bytes;
+        this.buffer = buffer;
         this.stream = stream;
         this.file = file;
+        this.channel = channel;
         this.fileOffset = offset;
         this.fileLength = length;
         status(status);
@@ -64,6 +76,17 @@ public final class HttpResponse {
         return ownBytes(body.clone(), contentType);
     }
 
+    /**
+     * 200 with the buffer's remaining bytes as the body, shared rather than copied: the bytes must not
+     * change afterwards (give a read-only buffer). A direct buffer goes to the socket, or to TLS, with
+     * no copy to native memory, and one buffer may back many responses at once.
+     */
+    public static HttpResponse bytes(ByteBuffer body, String contentType) {
+        ByteBuffer b = body.asReadOnlyBuffer();
+        HttpResponse r = new HttpResponse(200, BodyKind.BUFFER, NONE, b, null, null, null, 0, b.remaining());
+        return r.header(HttpHeaderNames.CONTENT_TYPE.toString(), contentType);
+    }
+
     /** A response with a body array nobody else holds, so it needs no copy. */
     private static HttpResponse ownBytes(byte[] body, CharSequence contentType) {
         HttpResponse r = new HttpResponse(200, BodyKind.BYTES, body, null, null, 0, body.length);
@@ -92,6 +115,20 @@ public final class HttpResponse {
             throw new IllegalArgumentException("file offset and length must not be negative");
         }
         HttpResponse r = new HttpResponse(200, BodyKind.FILE, NONE, null, Objects.requireNonNull(file, "file"), offset, length);
+        return r.header(HttpHeaderNames.CONTENT_TYPE.toString(), contentType);
+    }
+
+    /**
+     * 200 with {@code length} bytes from {@code offset} of a file already open, sent with sendfile where
+     * the connection allows; the server closes the channel once the body is written, or when the
+     * exchange ends without it. Answer with such a response once.
+     */
+    public static HttpResponse file(FileChannel channel, long offset, long length, String contentType) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("file offset and length must not be negative");
+        }
+        HttpResponse r = new HttpResponse(200, BodyKind.FILE, NONE, null, null, null,
+                Objects.requireNonNull(channel, "channel"), offset, length);
         return r.header(HttpHeaderNames.CONTENT_TYPE.toString(), contentType);
     }
 
@@ -138,14 +175,41 @@ public final class HttpResponse {
         return bytes;
     }
 
+    /** The body when {@link #bodyKind()} is {@code BUFFER}: a read-only view of its own, positioned at the first byte. */
+    public ByteBuffer bodyBuffer() {
+        return buffer == null ? null : buffer.duplicate();
+    }
+
     /** The body when {@link #bodyKind()} is {@code STREAM}. */
     public InputStream bodyStream() {
         return stream;
     }
 
-    /** The file when {@link #bodyKind()} is {@code FILE}. */
+    /** The file when {@link #bodyKind()} is {@code FILE} and it was given by path; else null. */
     public Path file() {
         return file;
+    }
+
+    /** The open file when {@link #bodyKind()} is {@code FILE} and it was given open; else null. */
+    public FileChannel fileChannel() {
+        return channel;
+    }
+
+    /**
+     * Closes what the body holds open (a stream, an open file), for a response that will not be
+     * written; the server calls it when an exchange ends before its answer is sent.
+     */
+    public void closeBody() {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // nothing more to do with a body that will not be sent
+        }
     }
 
     public long fileOffset() {
@@ -154,6 +218,7 @@ public final class HttpResponse {
 
     /** The body's length in bytes, or -1 for a stream. */
     public long contentLength() {
-        return kind == BodyKind.BYTES ? bytes.length : kind == BodyKind.FILE ? fileLength : -1;
+        return kind == BodyKind.BYTES ? bytes.length : kind == BodyKind.BUFFER ? buffer.remaining()
+                : kind == BodyKind.FILE ? fileLength : -1;
     }
 }

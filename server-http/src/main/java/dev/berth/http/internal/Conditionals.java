@@ -94,28 +94,50 @@ final class Conditionals {
         return !s.isEmpty() && s.length() <= 18 && s.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
-    /** True when Accept-Encoding lists gzip (or *) without q=0. */
-    static boolean acceptsGzip(String acceptEncoding) {
+    /** True when Accept-Encoding lists {@code coding} (or *) without q=0 (RFC 9110 section 12.5.3). */
+    static boolean accepts(String acceptEncoding, String coding) {
         if (acceptEncoding == null) {
             return false;
         }
+        boolean star = false;
         for (String part : acceptEncoding.split(",")) {
             String[] p = part.trim().split(";");
-            String coding = p[0].trim().toLowerCase(Locale.ROOT);
-            if (!coding.equals("gzip") && !coding.equals("*")) {
+            String c = p[0].trim();
+            boolean exact = c.equalsIgnoreCase(coding);
+            if (!exact && !c.equals("*")) {
                 continue;
             }
             boolean refused = false;
             for (int i = 1; i < p.length; i++) {
                 String q = p[i].trim().toLowerCase(Locale.ROOT);
-                if (q.startsWith("q=") && q.substring(2).trim().matches("0(\\.0{0,3})?")) {
+                if (q.startsWith("q=") && isZero(q.substring(2).trim())) {
                     refused = true;
                 }
             }
-            if (!refused) {
-                return true;
+            if (exact) {
+                return !refused; // the coding's own entry wins over *
+            }
+            star = !refused;
+        }
+        return star;
+    }
+
+    /** A qvalue of zero: 0, 0., 0.0, 0.00 or 0.000. */
+    private static boolean isZero(String q) {
+        if (q.isEmpty() || q.charAt(0) != '0' || q.length() > 5) {
+            return false;
+        }
+        if (q.length() == 1) {
+            return true;
+        }
+        if (q.charAt(1) != '.') {
+            return false;
+        }
+        for (int i = 2; i < q.length(); i++) {
+            if (q.charAt(i) != '0') {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 }

@@ -98,6 +98,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return head == null ? "-" : head.method() + " " + head.uri() + " " + head.protocolVersion();
         }
 
+        /** Releases the request's body and closes a response that will not be written now. */
+        void drop() {
+            release();
+            if (response != null) {
+                response.closeBody();
+            }
+        }
+
         void release() {
             if (stream != null) {
                 stream.fail("the request body was not completed");
@@ -322,6 +330,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private void respond(Exchange ex, HttpResponse response) {
         ex.response = response;
+        if (closing || !queue.contains(ex)) {
+            response.closeBody(); // answered after the connection ended: nothing will write it
+            return;
+        }
         flush();
     }
 
@@ -335,7 +347,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             pipelineFull = false;
         }
         if (closing) {
-            queue.forEach(Exchange::release);
+            queue.forEach(Exchange::drop);
             queue.clear();
             return;
         }
@@ -437,7 +449,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             idleTimer.cancel(false);
             idleTimer = null;
         }
-        queue.forEach(Exchange::release);
+        queue.forEach(Exchange::drop);
         queue.clear();
         if (receiving != null) {
             receiving.release();

@@ -38,6 +38,10 @@ public final class HttpModuleFactory implements ModuleFactory {
                 ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
                 ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),
                 ModuleOption.of("gzip", "BOOL", "true", "Gzip text-like files for clients that accept it."),
+                ModuleOption.of("file-cache-size", "SIZE", "64m",
+                        "Memory for the static-file cache (paths, metadata, small files); 0 turns it off."),
+                ModuleOption.of("file-cache-validity", "DURATION", "1s",
+                        "How long a cached file is served before it is checked on disk again; 0 checks every request."),
                 ModuleOption.of("http-redirect", "BOOL", "true",
                         "Answer every plaintext request with a redirect to the https listener; false serves plaintext."),
                 ModuleOption.of("redirect-host", "HOST", null, "Host name in redirects (default: the request's Host)."),
@@ -72,7 +76,9 @@ public final class HttpModuleFactory implements ModuleFactory {
         StaticFiles files = s.path("root").map(StaticFiles::from).orElse(StaticFiles.WELCOME)
                 .withListing(s.bool("listing", false))
                 .withFollowSymlinks(s.bool("follow-symlinks", false))
-                .withGzip(s.bool("gzip", true));
+                .withGzip(s.bool("gzip", true))
+                .withCacheSize(s.size("file-cache-size", StaticFiles.DEFAULT_CACHE_SIZE))
+                .withCacheValidity(s.duration("file-cache-validity", StaticFiles.DEFAULT_CACHE_VALIDITY));
         String hsts = s.string("hsts", HttpModule.DEFAULT_HSTS);
         return HttpModule.builder()
                 .limits(limits)

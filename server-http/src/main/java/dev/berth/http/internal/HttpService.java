@@ -76,7 +76,7 @@ public final class HttpService {
     }
 
     /** The server's pool for blocking work (the common pool before start, in unit tests). */
-    Executor blockingExecutor() {
+    public Executor blockingExecutor() {
         ServerContext s = server;
         return s == null ? ForkJoinPool.commonPool() : s.blockingExecutor();
     }

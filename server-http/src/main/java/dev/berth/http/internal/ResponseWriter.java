@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Turns an {@link HttpResponse} into Netty HTTP objects on one connection or stream: a full response
- * for bytes, sendfile ({@link DefaultFileRegion}) for files on plaintext HTTP/1.1, chunked file reads
+ * for bytes and shared buffers, sendfile ({@link DefaultFileRegion}) for files on plaintext HTTP/1.1, chunked file reads
  * on TLS and HTTP/2, chunked encoding for streams (read on the blocking pool); HEAD and bodiless statuses get headers only.
  */
 final class ResponseWriter {
@@ -89,6 +89,14 @@ final class ResponseWriter {
                 return writeFile(ctx, r, status, h, mode, bodiless);
             case STREAM:
                 return writeStream(ctx, r, status, h, mode, bodiless);
+            case BUFFER:
+                // a shared read-only buffer: wrapped, never copied (a direct one goes to the socket or the TLS engine as is)
+                if (!bodiless) {
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength((int) r.contentLength()));
+                }
+                return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                        mode.head || bodiless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.bodyBuffer()),
+                        h, EmptyHttpHeaders.INSTANCE));
             default:
                 if (!bodiless) {
                     h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength(r.bodyBytes().length));
@@ -106,13 +114,16 @@ final class ResponseWriter {
             h.set(HttpHeaderNames.CONTENT_LENGTH, length);
         }
         if (mode.head || bodiless || length == 0) {
+            r.closeBody();
             return headersOnly(ctx, status, h, mode);
         }
-        FileChannel file;
-        try {
-            file = FileChannel.open(r.file(), StandardOpenOption.READ);
-        } catch (IOException e) {
-            return writeError(ctx, "file " + r.file().getFileName() + " could not be opened", mode);
+        FileChannel file = r.fileChannel();
+        if (file == null) {
+            try {
+                file = FileChannel.open(r.file(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                return writeError(ctx, "file " + r.file().getFileName() + " could not be opened", mode);
+            }
         }
         ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         if (mode.sendfile) {

@@ -1,0 +1,118 @@
+package dev.berth.http.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The file cache on its own: validity, shared checks, and both bounds with second-chance eviction. */
+class FileCacheTest {
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    private static final Executor NOW = Runnable::run;
+
+    private final AtomicInteger checks = new AtomicInteger();
+
+    private final FileCache.Check notFound = (previous, at) -> {
+        checks.incrementAndGet();
+        return ResolvedPath.notFound(at);
+    };
+
+    @Test
+    void aCheckedPathIsFreshUntilTheValidityRunsOut() throws Exception {
+        FileCache cache = new FileCache(1 << 20, 100, TimeUnit.MILLISECONDS.toNanos(50));
+        assertNull(cache.fresh("/a"));
+        cache.check("/a", notFound, NOW).join();
+        assertNotNull(cache.fresh("/a"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cache.fresh("/a") != null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertNull(cache.fresh("/a"), "an entry older than the validity is not fresh");
+    }
+
+    @Test
+    void aValidityOfZeroChecksEveryTime() {
+        FileCache cache = new FileCache(1 << 20, 100, 0);
+        for (int i = 0; i < 3; i++) {
+            assertNull(cache.fresh("/a"));
+            cache.check("/a", notFound, NOW).join();
+        }
+        assertEquals(3, checks.get());
+    }
+
+    @Test
+    void requestsForAPathBeingCheckedShareTheCheck() {
+        FileCache cache = new FileCache(1 << 20, 100, HOUR);
+        List<Runnable> queued = new ArrayList<>();
+        CompletableFuture<ResolvedPath> first = cache.check("/a", notFound, queued::add);
+        CompletableFuture<ResolvedPath> second = cache.check("/a", notFound, queued::add);
+        assertSame(first, second);
+        assertEquals(1, queued.size());
+        queued.get(0).run();
+        assertEquals(1, checks.get());
+        assertEquals(ResolvedPath.Kind.NOT_FOUND, second.join().kind);
+    }
+
+    @Test
+    void theEntryCountIsBounded() {
+        FileCache cache = new FileCache(1 << 30, 3, HOUR);
+        for (int i = 0; i < 10; i++) {
+            cache.check("/" + i, notFound, NOW).join();
+        }
+        assertEquals(3, cache.entries());
+        assertNotNull(cache.fresh("/9"), "the newest entry stays");
+        assertNull(cache.fresh("/0"), "the oldest is gone");
+    }
+
+    @Test
+    void theByteCountIsBounded() {
+        FileCache cache = new FileCache(4096, 1000, HOUR);
+        for (int i = 0; i < 100; i++) {
+            cache.check("/" + "x".repeat(200) + i, notFound, NOW).join();
+        }
+        assertTrue(cache.bytes() <= 4096, "bytes " + cache.bytes());
+        assertTrue(cache.entries() < 100, "entries " + cache.entries());
+    }
+
+    @Test
+    void anEntryInUseGetsASecondChance() {
+        FileCache cache = new FileCache(1 << 30, 3, HOUR);
+        cache.check("/hot", notFound, NOW).join();
+        for (int i = 0; i < 10; i++) {
+            assertNotNull(cache.fresh("/hot"));
+            cache.check("/cold" + i, notFound, NOW).join();
+        }
+        assertNotNull(cache.fresh("/hot"), "a path hit between insertions is not evicted");
+        assertEquals(3, cache.entries());
+    }
+
+    @Test
+    void aFailedCheckLeavesNothingBehind() {
+        FileCache cache = new FileCache(1 << 20, 100, HOUR);
+        CompletableFuture<ResolvedPath> f = cache.check("/a", (previous, at) -> {
+            throw new java.io.IOException("disk on fire");
+        }, NOW);
+        assertTrue(f.isCompletedExceptionally());
+        assertNull(cache.fresh("/a"));
+        assertEquals(0, cache.entries());
+        cache.check("/a", notFound, NOW).join();
+        assertNotNull(cache.fresh("/a"), "the next request checks again");
+    }
+
+    @Test
+    void aZeroSizeTurnsTheCacheOff() {
+        FileCache cache = new FileCache(0, 100, HOUR);
+        cache.check("/a", notFound, NOW).join();
+        assertNull(cache.fresh("/a"));
+        assertEquals(0, cache.entries());
+    }
+}
