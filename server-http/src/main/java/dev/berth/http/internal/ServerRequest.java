@@ -10,7 +10,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /** The {@link HttpRequest} the server hands to handlers: a fully read request and its connection's facts. */
-final class ServerRequest implements HttpRequest {
+public final class ServerRequest implements HttpRequest {
     private final String method;
     private final RequestTarget target;
     private final HttpHeaders headers;
@@ -22,7 +22,7 @@ final class ServerRequest implements HttpRequest {
     private Map<String, List<String>> query;
     private InputStream stream;
 
-    ServerRequest(String method, RequestTarget target, HttpHeaders headers, byte[] body, InetSocketAddress remote,
+    public ServerRequest(String method, RequestTarget target, HttpHeaders headers, byte[] body, InetSocketAddress remote,
                   SSLSession tls, String protocol) {
         this.method = method;
         this.target = target;

@@ -1,9 +1,10 @@
-package dev.berth.http.internal;
+package dev.berth.bench.jmh;
 
-import dev.berth.bench.jmh.Check;
-import dev.berth.bench.jmh.MicroBench;
 import dev.berth.http.HttpResponse;
 import dev.berth.http.StaticFiles;
+import dev.berth.http.internal.RequestTarget;
+import dev.berth.http.internal.ServerRequest;
+import dev.berth.http.internal.StaticFileHandler;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * target, and {@link StaticFileHandler#handle} (path checks, then the file cache's entry: within its
  * one-second validity no file system call decides 200 or 404) for a file, a missing file and an
  * encoded {@code ..} that must be refused before the disk is touched. Gzip is off so that a hit measures the lookup, not compression.
- * Lives in {@code dev.berth.http.internal} because the handler takes the package-private ServerRequest.
+ * Uses server-http's internal classes (public there, not API), as a benchmark of them must.
  */
 public class StaticFileBench extends MicroBench {
     private static final String ENCODED_TARGET = "/docs/user%20guide/intro%C3%A9.html?lang=en&x=1";
