@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit of directory fsyncs. A thread that has renamed a file into a directory calls
@@ -88,31 +90,40 @@ public final class DirectorySync {
 
     /** The callers waiting for one fsync, which has not started yet or is running. */
     private static final class Batch {
+        /** Signalled for all when the batch is done, for one when the fsync before it ends. */
+        final Condition changed;
         boolean done;
         IOException failure;
+
+        Batch(ReentrantLock lock) {
+            this.changed = lock.newCondition();
+        }
     }
 
     private static final class Directory {
         final Path path;
         final Fsync fsync;
         int callers; // guarded by the map
+        private final ReentrantLock lock = new ReentrantLock();
         /** Callers no fsync has started for yet; the next fsync is theirs. */
-        private Batch next = new Batch();
+        private Batch next;
         private boolean syncing;
 
         Directory(Path path, Fsync fsync) {
             this.path = path;
             this.fsync = fsync;
+            this.next = new Batch(lock);
         }
 
         void sync() throws IOException {
             Batch mine;
-            synchronized (this) {
+            lock.lock();
+            try {
                 mine = next;
                 // An fsync running now may have started before our rename: wait for it, then ours.
                 while (syncing && !mine.done) {
                     try {
-                        wait();
+                        mine.changed.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new InterruptedIOException("interrupted while waiting for the fsync of " + path);
@@ -123,7 +134,9 @@ public final class DirectorySync {
                     return;
                 }
                 syncing = true;
-                next = new Batch(); // whoever arrives from now on may have renamed after our fsync starts
+                next = new Batch(lock); // whoever arrives from now on may have renamed after our fsync starts
+            } finally {
+                lock.unlock();
             }
             // Until the fsync returns normally, the batch counts as failed: no caller may take an
             // error (or an Error) in the leader for a success.
@@ -136,11 +149,15 @@ public final class DirectorySync {
             } catch (RuntimeException e) {
                 failure = new IOException(e);
             } finally {
-                synchronized (this) {
+                lock.lock();
+                try {
                     mine.done = true;
                     mine.failure = failure;
                     syncing = false;
-                    notifyAll(); // our batch returns; one of the next batch leads its fsync
+                    mine.changed.signalAll(); // our batch returns
+                    next.changed.signal(); // one caller of the next batch, if any, leads its fsync
+                } finally {
+                    lock.unlock();
                 }
             }
             outcome(mine);
