@@ -92,8 +92,12 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
                     first = tmp;
                 } else {
                     Files.copy(first, tmp);
-                    DirectorySync.fsync(tmp);
                 }
+            }
+            // The copies are forced after all are written: a journaling file system commits them in
+            // one go, and the later fsyncs find their work done.
+            for (int i = 1; i < written.size(); i++) {
+                DirectorySync.fsync(written.get(i));
             }
             // Every file is on disk before any rename, so new/ only ever holds whole messages.
             for (int i = 0; i < written.size(); i++) {
