@@ -34,13 +34,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * middle of the burst, while messages are being written, renamed and fsynced together. Every message
  * that got its 250 must then be in {@code new/} (in every recipient's Maildir, per-recipient layout)
  * exactly as sent, byte for byte after the server's two trace headers; every file in {@code new/}
- * must be a whole message of the size its name gives. Three kills per layout, on the same Maildir.
+ * must be a whole message of the size its name gives. Two kills per layout, on the same Maildir.
  * (A killed process tests the order of write, fsync, rename and directory fsync; it cannot simulate
  * a power cut, which the fsyncs are for.)
  */
 class SigkillDuringBurstTest {
     private static final int SESSIONS = 20;
-    private static final int KILLS = 3;
+    private static final int KILLS = 2;
     private static final List<String> RECIPIENTS = List.of("ann@example.com", "bob@example.com", "cy@example.com");
     private static final Pattern MARKER = Pattern.compile("Message-ID: <burst-(\\d+)-(\\d+)@test>\r\n");
 
