@@ -28,8 +28,23 @@ TARGETS = {
     ("tls12-ecdsa", "netty"): None,
     ("tls13-rsa", "netty"): None,
     ("tls12-rsa", "netty"): None,
-    ("static", "nginx"): (">=", 0.9, ""),
-    ("static-https", "nginx"): (">=", 0.9, ""),
+    # Issue 13: the deployed jars, nginx as Debian ships it (access log on) for static files.
+    ("static-1k", "nginx"): (">=", 1.0, "p99 at most 1.2× nginx's"),
+    ("static-16k", "nginx"): (">=", 1.0, "p99 at most 1.2× nginx's"),
+    ("static-1k-256", "nginx"): (">=", 1.0, "p99 at most 1.2× nginx's"),
+    ("static-16k-256", "nginx"): (">=", 1.0, "p99 at most 1.2× nginx's"),
+    ("static-1k-https", "nginx"): (">=", 1.0, ""),
+    ("static-16k-https", "nginx"): (">=", 1.0, ""),
+    ("static-1k-https-256", "nginx"): (">=", 1.0, ""),
+    ("static-16k-https-256", "nginx"): (">=", 1.0, ""),
+    ("static-1m", "nginx"): (">=", 1.0, ""),
+    ("static-1m-https", "nginx"): (">=", 1.0, ""),
+    ("static-100m", "nginx"): None,
+    ("static-100m-https", "nginx"): None,
+    ("static-h2", "nginx"): (">=", 1.0, ""),
+    ("smtp-durable-1k-reused", "disk"): (">=", 0.7, "the disk's own limit, no SMTP"),
+    ("smtp-durable-1k-reused", "aiosmtpd"): (">=", 2.0, "aiosmtpd discarding"),
+    ("smtp-durable-1k-reused", "aiosmtpd-maildir"): (">=", 3.0, "aiosmtpd with the same fsyncs"),
     ("smtp-1k-new", "smtp-sink"): (">=", 1.0, ""),
     ("smtp-1k-new", "aiosmtpd"): (">=", 3.0, ""),
     ("smtp-1k-reused", "smtp-sink"): (">=", 1.0, ""),
@@ -38,8 +53,6 @@ TARGETS = {
     ("smtp-100k-new", "aiosmtpd"): (">=", 3.0, ""),
     ("smtp-100k-reused", "smtp-sink"): (">=", 1.0, ""),
     ("smtp-100k-reused", "aiosmtpd"): (">=", 3.0, ""),
-    ("smtp-maildir", "aiosmtpd"): (">=", 1.0, "fsynced Maildir vs discarding"),
-    ("smtp-maildir", "smtp-sink"): None,
     ("tcp-echo-rr", "netty"): (">=", 0.95, ""),
     ("tcp-echo-rr", "socat"): (">=", 2.0, ""),
     ("tcp-echo-bulk", "netty"): (">=", 0.95, ""),
@@ -48,6 +61,16 @@ TARGETS = {
     ("idle-memory", "netty"): ("<=", 1.2, ""),
     ("idle-memory-tls", "netty"): ("<=", 1.2, ""),
     ("startup", "netty"): ("<=", 1.5, ""),
+}
+
+# A target met on throughput is missed when Berth's p99 is above this many times the anchor's.
+P99_LIMITS = {
+    ("http", "nginx"): 1.0,
+    ("http-256", "nginx"): 1.0,
+    ("static-1k", "nginx"): 1.2,
+    ("static-16k", "nginx"): 1.2,
+    ("static-1k-256", "nginx"): 1.2,
+    ("static-16k-256", "nginx"): 1.2,
 }
 
 
@@ -113,8 +136,9 @@ def build_rows(cases):
             if target and ratio is not None:
                 op, value, _ = target
                 met = ratio >= value if op == ">=" else ratio <= value
-                if name in ("http", "http-256") and anchor == "nginx" and bp99 is not None and ap99 is not None:
-                    met = met and bp99 <= ap99
+                limit = P99_LIMITS.get((name, anchor))
+                if limit is not None and bp99 is not None and ap99 is not None:
+                    met = met and bp99 <= limit * ap99
             rows.append({
                 "case": name, "metric": c["metric"], "better": c["better"], "anchor": anchor,
                 "berth": bmed, "berth_spread": bspread, "berth_n": len(berth["values"]), "berth_p99": bp99,
