@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import dev.berth.core.ListenerConfig;
-import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
-import dev.berth.core.spi.ProxyTlv;
-import dev.berth.core.spi.ServerContext;
+import dev.berth.smtp.internal.FakeConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -56,7 +51,7 @@ class SmtpSessionHandlerTest {
     }
 
     private void start(SmtpConfig config, SmtpMessageHandlerFactory factory) {
-        FakeConnection connection = new FakeConnection(ch, pool);
+        FakeConnection connection = new FakeConnection(ch, ListenerConfig.tcp("smtp").build(), pool);
         ch.pipeline().addLast(SmtpSessionHandler.FRAMER, SmtpSessionHandler.newFramer(config));
         ch.pipeline().addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config,
                 factory, connection,
@@ -317,46 +312,4 @@ class SmtpSessionHandlerTest {
             return true;
         }
     };
-
-    private record FakeConnection(Channel channel, ExecutorService pool) implements ConnectionContext {
-        @Override
-        public ListenerConfig listener() {
-            return ListenerConfig.tcp("smtp").build();
-        }
-
-        @Override
-        public ServerContext server() {
-            return new ServerContext() {
-                @Override
-                public Path dataDirectory() {
-                    return Path.of("target");
-                }
-
-                @Override
-                public ExecutorService blockingExecutor() {
-                    return pool;
-                }
-            };
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress("192.0.2.7", 40000);
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("192.0.2.1", 25);
-        }
-
-        @Override
-        public boolean proxied() {
-            return false;
-        }
-
-        @Override
-        public List<ProxyTlv> proxyTlvs() {
-            return List.of();
-        }
-    }
 }

@@ -2,21 +2,16 @@ package dev.berth.smtp.internal;
 
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.ProxyTlv;
-import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.SmtpConfig;
 import dev.berth.smtp.SmtpMessageHandlerFactory;
 import dev.berth.smtp.TestAccess;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +43,7 @@ final class SessionFixture {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        ConnectionContext connection = new FakeConnection(channel, ListenerConfig.tcp("smtp").tlsMode(tlsMode).build());
+        ConnectionContext connection = new FakeConnection(channel, ListenerConfig.tcp("smtp").tlsMode(tlsMode).build(), null);
         session = new Session(config, connection, ctx[0], framer, factory, blocking::add, TestAccess.ADD_RECIPIENT);
     }
 
@@ -97,32 +92,5 @@ final class SessionFixture {
     /** True while the session reads from its client. */
     boolean reading() {
         return channel.config().isAutoRead();
-    }
-
-    private record FakeConnection(Channel channel, ListenerConfig listener) implements ConnectionContext {
-        @Override
-        public ServerContext server() {
-            throw new UnsupportedOperationException("a session does not reach for the server");
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress("192.0.2.7", 40000);
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress("192.0.2.1", 25);
-        }
-
-        @Override
-        public boolean proxied() {
-            return false;
-        }
-
-        @Override
-        public List<ProxyTlv> proxyTlvs() {
-            return List.of();
-        }
     }
 }
