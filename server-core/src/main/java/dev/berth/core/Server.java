@@ -480,6 +480,11 @@ public final class Server implements AutoCloseable {
         }
 
         @Override
+        public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+            return server.config.meterRegistry();
+        }
+
+        @Override
         public ExecutorService blockingExecutor() {
             return blocking;
         }

@@ -2,6 +2,9 @@ package dev.berth.core;
 
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.tls.TlsMode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ public final class ServerBuilder {
     private Path dataDirectory = Path.of("berth-data");
     private Path readyFile;
     private int eventLoopThreads;
+    private MeterRegistry meterRegistry;
 
     ServerBuilder() {
     }
@@ -75,6 +79,16 @@ public final class ServerBuilder {
         return this;
     }
 
+    /**
+     * The registry the server and its modules record meters into; by default each server makes its
+     * own {@link PrometheusMeterRegistry}. Pass an application's registry to see Berth's meters
+     * beside its own.
+     */
+    public ServerBuilder meterRegistry(MeterRegistry registry) {
+        this.meterRegistry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
     /** Checks the configuration and makes the (not yet started) server. */
     public Server build() {
         if (listeners.isEmpty()) {
@@ -102,7 +116,8 @@ public final class ServerBuilder {
             used.put(m.name(), m);
         }
         return new Server(new ServerConfig(listeners, used, ioTransport, shutdownTimeout, dataDirectory, readyFile,
-                eventLoopThreads));
+                eventLoopThreads, meterRegistry != null ? meterRegistry
+                        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
     }
 
     private static String lower(TlsMode mode) {

@@ -1,6 +1,7 @@
 package dev.berth.core;
 
 import dev.berth.core.spi.ProtocolModule;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,9 +17,11 @@ public final class ServerConfig {
     private final Path dataDirectory;
     private final Path readyFile;
     private final int eventLoopThreads;
+    private final MeterRegistry meterRegistry;
 
     ServerConfig(List<ListenerConfig> listeners, Map<String, ProtocolModule> modules, IoTransport ioTransport,
-                 Duration shutdownTimeout, Path dataDirectory, Path readyFile, int eventLoopThreads) {
+                 Duration shutdownTimeout, Path dataDirectory, Path readyFile, int eventLoopThreads,
+                 MeterRegistry meterRegistry) {
         this.listeners = List.copyOf(listeners);
         this.modules = Map.copyOf(modules);
         this.ioTransport = ioTransport;
@@ -26,6 +29,7 @@ public final class ServerConfig {
         this.dataDirectory = dataDirectory;
         this.readyFile = readyFile;
         this.eventLoopThreads = eventLoopThreads;
+        this.meterRegistry = meterRegistry;
     }
 
     public List<ListenerConfig> listeners() {
@@ -58,5 +62,10 @@ public final class ServerConfig {
     /** Event-loop threads for connections; 0 means two per core. */
     public int eventLoopThreads() {
         return eventLoopThreads;
+    }
+
+    /** The registry the server and its modules record meters into. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 }

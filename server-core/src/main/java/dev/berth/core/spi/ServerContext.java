@@ -1,6 +1,7 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.ListenerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,13 @@ public interface ServerContext {
     default Optional<InetSocketAddress> listenerAddress(String listener) {
         return Optional.empty();
     }
+
+    /**
+     * The registry every module records its meters into (the one {@code ServerBuilder.meterRegistry}
+     * was given, else the server's own Prometheus registry). Tag meters with {@code listener} and
+     * {@code protocol}, never with client addresses or raw paths; docs/metrics.md names them all.
+     */
+    MeterRegistry meterRegistry();
 
     /** Every listener the server will bind, so a module can refuse at start a listener it cannot serve. */
     default List<ListenerConfig> listeners() {

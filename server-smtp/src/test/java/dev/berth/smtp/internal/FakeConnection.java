@@ -31,6 +31,11 @@ public record FakeConnection(Channel channel, ListenerConfig listener, ExecutorS
             public ExecutorService blockingExecutor() {
                 return pool;
             }
+
+            @Override
+            public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+                return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            }
         };
     }
 
