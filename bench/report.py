@@ -42,6 +42,8 @@ TARGETS = {
     ("static-100m", "nginx"): None,
     ("static-100m-https", "nginx"): None,
     ("static-h2", "nginx"): (">=", 1.0, ""),
+    ("tls-first-byte-nagle", "nginx"): ("<=", 5.0, "no delayed-ACK stall: 40 ms against nginx's 0.3 would be over 100×"),
+    ("tls-first-byte-nodelay", "nginx"): None,
     ("smtp-durable-1k-reused", "disk"): (">=", 0.7, "the disk's own limit, no SMTP"),
     ("smtp-durable-1k-reused", "aiosmtpd"): (">=", 2.0, "aiosmtpd discarding"),
     ("smtp-durable-1k-reused", "aiosmtpd-maildir"): (">=", 3.0, "aiosmtpd with the same fsyncs"),
