@@ -141,7 +141,6 @@ public final class Server implements AutoCloseable {
             for (ListenerConfig l : config.listeners()) {
                 bind(l, context);
             }
-            tls.watchFiles();
             Map<String, ReadyFile.Entry> ready = new LinkedHashMap<>();
             for (ListenerConfig l : config.listeners()) {
                 InetSocketAddress a = localAddress(l.name());
@@ -156,6 +155,7 @@ public final class Server implements AutoCloseable {
                         Addresses.hostPort(Addresses.host(a), a.getPort()));
                 ready.put(AdminConfig.NAME, new ReadyFile.Entry(Transport.TCP.scheme(), Addresses.host(a), a.getPort()));
             }
+            tls.watchFiles(); // after the admin listener's TLS, if any, has joined the setups
             config.readyFile().ifPresent(f -> ReadyFile.write(f, ready));
             return this;
         } catch (RuntimeException e) {
@@ -183,7 +183,7 @@ public final class Server implements AutoCloseable {
         }
         ChannelFuture f;
         if (l.transport() == Transport.TCP) {
-            ListenerMeters connectionMeters = new ListenerMeters(config.meterRegistry(), l.name(), l.protocol());
+            ListenerMeters connectionMeters = meters.listener(l.name(), l.protocol());
             Optional<TlsMeters> handshakeMeters = l.tlsMode() == TlsMode.NONE ? Optional.empty()
                     : Optional.of(new TlsMeters(config.meterRegistry(), l.name()));
             Optional<ListenerTls> listenerTls = tls.listener(l.name(), l.tlsMode(), l.tls(),

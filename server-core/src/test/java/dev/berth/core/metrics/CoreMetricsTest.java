@@ -19,6 +19,7 @@ import dev.berth.core.testing.TestModules;
 import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -219,6 +220,24 @@ class CoreMetricsTest {
             assertTrue(!m.samples("system_cpu_count").isEmpty());
             assertEquals(1, m.samples("netty_allocator_memory_used_bytes", "memory_type", "direct").size());
             assertEquals(1, m.samples("netty_direct_memory_used_bytes").size());
+        }
+    }
+
+    @Test
+    void aSecondServerInTheSameRegistryShowsItsOwnGaugesNotTheStoppedOnes() throws Exception {
+        SimpleMeterRegistry shared = new SimpleMeterRegistry();
+        Server first = Server.builder().dataDirectory(dir.resolve("data")).meterRegistry(shared)
+                .module(TestModules.echo("echo")).shutdownTimeout(Duration.ofMillis(200))
+                .listener(echo("echo").build()).build().start();
+        LineClient held = new LineClient(first.localAddress("echo"));
+        assertEquals("x", held.send("x\n").readLine());
+        assertEquals(1.0, shared.get("berth.connections.active").gauge().value());
+        first.stop();
+        held.close();
+        try (Server second = Server.builder().dataDirectory(dir.resolve("data")).meterRegistry(shared)
+                .module(TestModules.echo("echo")).listener(echo("echo").build()).build().start()) {
+            assertEquals(0.0, shared.get("berth.connections.active").gauge().value());
+            assertEquals(0.0, shared.get("berth.server.draining").gauge().value(), "the stopped server drained, not this one");
         }
     }
 }

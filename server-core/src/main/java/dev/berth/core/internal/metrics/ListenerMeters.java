@@ -2,11 +2,13 @@ package dev.berth.core.internal.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The connection meters of one TCP listener: opened, closed, active, and rejected by reason. A
@@ -26,7 +28,7 @@ public final class ListenerMeters {
         closedOne();
     };
 
-    public ListenerMeters(MeterRegistry registry, String listener, String protocol) {
+    ListenerMeters(MeterRegistry registry, String listener, String protocol, Consumer<Meter> ownGauge) {
         Tags tags = Tags.of("listener", listener, "protocol", protocol);
         opened = Counter.builder("berth.connections.opened").tags(tags)
                 .description("Connections accepted").register(registry);
@@ -35,8 +37,8 @@ public final class ListenerMeters {
         totalLimit = rejected(registry, tags, "total_limit");
         perIpLimit = rejected(registry, tags, "per_ip_limit");
         untrustedProxy = rejected(registry, tags, "untrusted_proxy");
-        Gauge.builder("berth.connections.active", active, AtomicInteger::get).tags(tags)
-                .description("Open connections").strongReference(true).register(registry);
+        ownGauge.accept(Gauge.builder("berth.connections.active", active, AtomicInteger::get).tags(tags)
+                .description("Open connections").strongReference(true).register(registry));
     }
 
     private static Counter rejected(MeterRegistry registry, Tags tags, String reason) {

@@ -2,6 +2,7 @@ package dev.berth.core.internal.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,8 +17,10 @@ import io.netty.util.internal.PlatformDependent;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -31,15 +34,17 @@ public final class ServerMeters implements AutoCloseable {
     private final MeterRegistry registry;
     private final AtomicInteger draining = new AtomicInteger();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** The gauges that read this server's state, removed at close so that a later server in the same registry shows its own. */
+    private final List<Meter> gauges = new CopyOnWriteArrayList<>();
 
     public ServerMeters(MeterRegistry registry, ThreadPoolExecutor blocking) {
         this.registry = registry;
-        Gauge.builder("berth.server.draining", draining, AtomicInteger::get)
-                .description("1 once a graceful stop has begun, else 0").strongReference(true).register(registry);
-        Gauge.builder("berth.blocking.queued", blocking, p -> p.getQueue().size())
-                .description("Tasks waiting for a thread of the blocking pool").register(registry);
-        Gauge.builder("berth.blocking.active", blocking, ThreadPoolExecutor::getActiveCount)
-                .description("Threads of the blocking pool running a task").register(registry);
+        gauges.add(Gauge.builder("berth.server.draining", draining, AtomicInteger::get)
+                .description("1 once a graceful stop has begun, else 0").strongReference(true).register(registry));
+        gauges.add(Gauge.builder("berth.blocking.queued", blocking, p -> p.getQueue().size())
+                .description("Tasks waiting for a thread of the blocking pool").register(registry));
+        gauges.add(Gauge.builder("berth.blocking.active", blocking, ThreadPoolExecutor::getActiveCount)
+                .description("Threads of the blocking pool running a task").register(registry));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -62,6 +67,11 @@ public final class ServerMeters implements AutoCloseable {
                 .register(registry);
     }
 
+    /** The connection meters of a TCP listener. */
+    public ListenerMeters listener(String listener, String protocol) {
+        return new ListenerMeters(registry, listener, protocol, gauges::add);
+    }
+
     /** A graceful stop has begun. */
     public void draining() {
         draining.set(1);
@@ -81,10 +91,10 @@ public final class ServerMeters implements AutoCloseable {
      */
     public void certificateExpiry(String listener, Supplier<Map<String, X509Certificate>> served) {
         for (String sni : served.get().keySet()) {
-            Gauge.builder("berth.tls.certificate.expiry", served, s -> daysLeft(s.get().get(sni)))
+            gauges.add(Gauge.builder("berth.tls.certificate.expiry", served, s -> daysLeft(s.get().get(sni)))
                     .tag("listener", listener).tag("sni", sni).baseUnit("days")
                     .description("Days until the served certificate expires (negative once it has)")
-                    .strongReference(true).register(registry);
+                    .strongReference(true).register(registry));
         }
     }
 
@@ -96,9 +106,11 @@ public final class ServerMeters implements AutoCloseable {
         return Duration.between(Instant.now(), c.getNotAfter().toInstant()).toSeconds() / 86_400.0;
     }
 
-    /** Stops the garbage-collection listener the GC binder registered. */
+    /** Removes the gauges of this server's state, and stops the garbage-collection listener the GC binder registered. */
     @Override
     public void close() {
         gc.close();
+        gauges.forEach(registry::remove);
+        gauges.clear();
     }
 }
