@@ -16,6 +16,7 @@ import dev.berth.core.testing.LineClient;
 import dev.berth.core.testing.PrometheusText;
 import dev.berth.core.testing.TestCertificates;
 import dev.berth.core.testing.TestModules;
+import dev.berth.core.tls.LineModule;
 import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
@@ -238,6 +239,29 @@ class CoreMetricsTest {
                 .module(TestModules.echo("echo")).listener(echo("echo").build()).build().start()) {
             assertEquals(0.0, shared.get("berth.connections.active").gauge().value());
             assertEquals(0.0, shared.get("berth.server.draining").gauge().value(), "the stopped server drained, not this one");
+        }
+    }
+
+    @Test
+    void aStartTlsHandshakeIsCountedLikeAnImplicitOne() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
+        LineModule line = new LineModule();
+        try (Server s = Server.builder().dataDirectory(dir.resolve("data")).admin(AdminConfig.builder().port(0).build())
+                .module(line).listener(ListenerConfig.tcp("line").protocol("line").host("127.0.0.1").port(0)
+                        .tlsMode(TlsMode.STARTTLS).tls(certs.tlsConfig()).build()).build().start();
+             java.net.Socket plain = new java.net.Socket("127.0.0.1", s.localAddress("line").getPort())) {
+            plain.getOutputStream().write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    plain.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("READY", in.readLine());
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) certs.clientContext().getSocketFactory()
+                    .createSocket(plain, "localhost", plain.getPort(), false)) {
+                tls.startHandshake();
+                assertEquals(0.0, scrape(s).sum("berth_connections_rejected_total"));
+                assertEquals(1.0, awaitSum(s, 1.0, "berth_tls_handshakes_total", "listener", "line", "result", "success",
+                        "sni", "default", "tls_protocol_version", tls.getSession().getProtocol().substring(4)));
+                assertEquals(1.0, scrape(s).sum("berth_tls_handshake_duration_seconds_count", "listener", "line"));
+            }
         }
     }
 }

@@ -4,11 +4,22 @@ import dev.berth.core.PipelineNames;
 import dev.berth.core.internal.IdleTimeoutHandler;
 import dev.berth.core.internal.tls.ListenerTls;
 import dev.berth.core.internal.tls.TlsHandlers;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,7 +53,26 @@ public final class AdminInitializer extends ChannelInitializer<Channel> {
         tls.ifPresent(t -> TlsHandlers.installAtAccept(p, t));
         p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(IDLE_TIMEOUT));
         p.addLast("admin-http", new HttpServerCodec(MAX_LINE, MAX_HEADERS, MAX_HEADERS));
-        p.addLast("admin-aggregator", new HttpObjectAggregator(MAX_BODY));
+        p.addLast("admin-aggregator", new StrictAggregator());
         p.addLast("admin", handler);
+    }
+
+    /**
+     * Netty's aggregator keeps a keep-alive connection open after a 413 and reads the rest of the body to
+     * discard it; no admin request has a body, so this one answers 413 and closes at once.
+     */
+    private static final class StrictAggregator extends HttpObjectAggregator {
+        StrictAggregator() {
+            super(MAX_BODY);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.EMPTY_BUFFER);
+            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ReferenceCountUtil.release(oversized);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 }
