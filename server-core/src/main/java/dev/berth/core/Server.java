@@ -550,10 +550,25 @@ public final class Server implements AutoCloseable {
         return v == null ? "development build" : v;
     }
 
+    /** A bound listener as /info shows it; {@code tls} is null without TLS. */
+    private record Listed(ListenerConfig config, InetSocketAddress address, ListenerTls tls) {
+    }
+
     /** What the admin listener reads: readiness, the /info document and the Prometheus registry. */
     private final class Status implements AdminStatus {
         private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
                 Registries.prometheus(config.meterRegistry()).orElseThrow(); // ServerBuilder made sure of one
+        /**
+         * The listeners as bound, taken once at start: the admin thread never takes the server's lock, which a
+         * stop holds while it waits for that thread to end.
+         */
+        private final List<Listed> listed = new ArrayList<>();
+
+        Status() {
+            for (ListenerConfig l : config.listeners()) {
+                listed.add(new Listed(l, localAddress(l.name()), listenerTls.get(l.name())));
+            }
+        }
 
         @Override
         public boolean ready() {
@@ -564,17 +579,11 @@ public final class Server implements AutoCloseable {
         @Override
         public String info() {
             List<InfoJson.Listener> out = new ArrayList<>();
-            for (Map.Entry<String, InetSocketAddress> e : localAddresses().entrySet()) {
-                ListenerConfig l = config.listeners().stream().filter(x -> x.name().equals(e.getKey()))
-                        .findFirst().orElseThrow();
-                ListenerTls t;
-                synchronized (Server.this) {
-                    t = listenerTls.get(l.name());
-                }
-                out.add(new InfoJson.Listener(l.name(), l.transport().scheme(), Addresses.host(e.getValue()),
-                        e.getValue().getPort(), l.protocol(),
-                        l.transport() == Transport.UDP ? "none" : l.tlsMode().name().toLowerCase(Locale.ROOT),
-                        t == null ? Map.of() : t.servedCertificates()));
+            for (Listed l : listed) {
+                out.add(new InfoJson.Listener(l.config.name(), l.config.transport().scheme(), Addresses.host(l.address),
+                        l.address.getPort(), l.config.protocol(), l.config.transport() == Transport.UDP ? "none"
+                        : l.config.tlsMode().name().toLowerCase(Locale.ROOT),
+                        l.tls == null ? Map.of() : l.tls.servedCertificates()));
             }
             return InfoJson.render(version(), out, Instant.now());
         }
