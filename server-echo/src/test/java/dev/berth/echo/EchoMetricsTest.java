@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.AdminConfig;
 import dev.berth.core.testing.Curl;
 import dev.berth.core.testing.PrometheusText;
+import dev.berth.core.testing.TestCertificates;
 import dev.berth.launcher.Launcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -114,5 +115,21 @@ class EchoMetricsTest {
                 "--admin-token-file", "--admin-tls-cert", "--admin-tls-key"}) {
             assertTrue(help.contains(flag), flag + " is in --help");
         }
+    }
+
+    @Test
+    void withATlsCertificateAndATokenFileTheAdminListenerServesHttpsToTheTokenOnly() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
+        Path token = java.nio.file.Files.writeString(dir.resolve("admin-token"), "s3cret-token\n");
+        Launcher.Launch l = launch("--host", "127.0.0.1", "--protocols", "echo", "--echo-port", "0",
+                "--echo-udp-enabled", "false", "--admin-port", "0", "--admin-tls-cert", certs.chainFile().toString(),
+                "--admin-tls-key", certs.keyFile().toString(), "--admin-token-file", token.toString(),
+                "--data-dir", dir.resolve("data").toString());
+        assertNull(l.server == null ? err.toString(StandardCharsets.UTF_8) : null);
+        String url = "https://localhost:" + l.server.localAddress(AdminConfig.NAME).getPort() + "/metrics";
+        assertEquals(401, Curl.run(url, "--cacert", certs.caFile().toString()).status());
+        Curl.Response r = Curl.run(url, "--cacert", certs.caFile().toString(), "-H", "Authorization: Bearer s3cret-token");
+        assertEquals(200, r.status(), r.error());
+        assertTrue(r.body().contains("berth_connections_opened_total"));
     }
 }
