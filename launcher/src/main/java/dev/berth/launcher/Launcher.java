@@ -6,6 +6,7 @@ import dev.berth.core.IoTransport;
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
 import dev.berth.core.ServerBuilder;
+import dev.berth.core.launch.AdminOptions;
 import dev.berth.core.launch.ListenerOptions;
 import dev.berth.core.launch.ModuleFactory;
 import dev.berth.core.launch.ModuleOption;
@@ -138,6 +139,7 @@ public final class Launcher {
         o.add(ModuleOption.of("shutdown-timeout", "DURATION", "10s", "How long a graceful stop waits for work in flight."));
         o.add(ModuleOption.of("log-level", "LEVEL", "info", "trace, debug, info, warn or error."));
         o.addAll(TlsOptions.options());
+        o.addAll(AdminOptions.options());
         return o;
     }
 
@@ -211,6 +213,7 @@ public final class Launcher {
                 .eventLoopThreads(s.integer("event-loop-threads", 0))
                 .shutdownTimeout(s.duration("shutdown-timeout", Duration.ofSeconds(10)));
         s.path("ready-file").ifPresent(b::readyFile);
+        b.admin(AdminOptions.fromSettings(s));
         int listeners = 0;
         for (ModuleFactory m : selected) {
             b.module(m.create(s));

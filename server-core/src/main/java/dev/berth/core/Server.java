@@ -10,6 +10,15 @@ import dev.berth.core.internal.ReadyFile;
 import dev.berth.core.internal.TailHandler;
 import dev.berth.core.internal.TlsHandshakeGate;
 import dev.berth.core.internal.Transports;
+import dev.berth.core.internal.admin.AdminHandler;
+import dev.berth.core.internal.admin.AdminInitializer;
+import dev.berth.core.internal.admin.AdminStatus;
+import dev.berth.core.internal.admin.InfoJson;
+import dev.berth.core.internal.metrics.ListenerMeters;
+import dev.berth.core.internal.metrics.Registries;
+import dev.berth.core.internal.metrics.ReloadMeters;
+import dev.berth.core.internal.metrics.ServerMeters;
+import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.internal.tls.ListenerTls;
 import dev.berth.core.internal.tls.TlsHandlers;
 import dev.berth.core.internal.tls.TlsService;
@@ -45,8 +54,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +87,13 @@ public final class Server implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private TlsService tls;
     private State state = State.NEW;
+    private ServerMeters meters;
+    private final Map<String, ListenerTls> listenerTls = new LinkedHashMap<>();
+    private EventLoopGroup adminGroup;
+    private Channel admin;
+    private ChannelGroup adminConnections;
+    /** The bound listeners once all are, until a stop begins; empty before and after: what /readyz reads. */
+    private volatile List<Channel> serving = List.of();
 
     private enum State { NEW, STARTED, STOPPED }
 
@@ -109,22 +128,34 @@ public final class Server implements AutoCloseable {
             int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads()
                     : Runtime.getRuntime().availableProcessors() * 2;
             workers = transports.newGroup(threads, "berth-io");
-            blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("berth-blocking", true));
+            // What Executors.newCachedThreadPool makes, as a type whose queue and active threads can be read.
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), new DefaultThreadFactory("berth-blocking", true));
+            blocking = pool;
+            meters = new ServerMeters(config.meterRegistry(), pool);
             ServerContext context = new Context(config.dataDirectory(), blocking, this);
             for (ProtocolModule m : config.modules().values()) {
                 services.put(m.name(), m.start(context));
             }
-            tls = new TlsService(config.dataDirectory());
+            tls = new TlsService(config.dataDirectory(), ReloadMeters.of(config.meterRegistry()));
             for (ListenerConfig l : config.listeners()) {
                 bind(l, context);
             }
-            tls.watchFiles();
             Map<String, ReadyFile.Entry> ready = new LinkedHashMap<>();
             for (ListenerConfig l : config.listeners()) {
                 InetSocketAddress a = localAddress(l.name());
                 log.info("listening {} {}", l.name(), Addresses.uri(l.transport(), Addresses.host(a), a.getPort()));
                 ready.put(l.name(), new ReadyFile.Entry(l.transport().scheme(), Addresses.host(a), a.getPort()));
             }
+            serving = List.copyOf(bound.values());
+            if (config.admin().enabled()) {
+                bindAdmin(config.admin());
+                InetSocketAddress a = localAddress(AdminConfig.NAME);
+                log.info("listening {} {}://{}", AdminConfig.NAME, config.admin().tls().isPresent() ? "https" : "http",
+                        Addresses.hostPort(Addresses.host(a), a.getPort()));
+                ready.put(AdminConfig.NAME, new ReadyFile.Entry(Transport.TCP.scheme(), Addresses.host(a), a.getPort()));
+            }
+            tls.watchFiles(); // after the admin listener's TLS, if any, has joined the setups
             config.readyFile().ifPresent(f -> ReadyFile.write(f, ready));
             return this;
         } catch (RuntimeException e) {
@@ -152,9 +183,17 @@ public final class Server implements AutoCloseable {
         }
         ChannelFuture f;
         if (l.transport() == Transport.TCP) {
+            ListenerMeters connectionMeters = meters.listener(l.name(), l.protocol());
+            Optional<TlsMeters> handshakeMeters = l.tlsMode() == TlsMode.NONE ? Optional.empty()
+                    : Optional.of(new TlsMeters(config.meterRegistry(), l.name()));
             Optional<ListenerTls> listenerTls = tls.listener(l.name(), l.tlsMode(), l.tls(),
-                    module.applicationProtocols());
-            ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits());
+                    module.applicationProtocols(), handshakeMeters);
+            listenerTls.ifPresent(t -> {
+                this.listenerTls.put(l.name(), t);
+                meters.certificateExpiry(l.name(), t::servedCertificates);
+            });
+            ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits(), connectionMeters);
+            Runnable untrustedProxy = connectionMeters::rejectedUntrustedProxy;
             limiters.put(l.name(), limiter);
             ServerBootstrap b = new ServerBootstrap()
                     .group(acceptors, workers)
@@ -168,7 +207,8 @@ public final class Server implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            initConnection(ch, l, service, context, listenerTls, limiter);
+                            connectionMeters.accepted(ch);
+                            initConnection(ch, l, service, context, listenerTls, limiter, untrustedProxy);
                         }
                     });
             if (l.reusePort()) {
@@ -176,7 +216,8 @@ public final class Server implements AutoCloseable {
             }
             f = b.bind(host, l.port());
         } else {
-            DatagramSizeFilter filter = new DatagramSizeFilter(l.name(), l.limits().maxDatagramSize());
+            DatagramSizeFilter filter = new DatagramSizeFilter(l.name(), l.limits().maxDatagramSize(),
+                    meters.oversizeDatagrams(l.name()));
             datagramFilters.put(l.name(), filter);
             Bootstrap b = new Bootstrap()
                     .group(workers)
@@ -235,13 +276,13 @@ public final class Server implements AutoCloseable {
     }
 
     private void initConnection(Channel ch, ListenerConfig l, ProtocolService service, ServerContext context,
-                                Optional<ListenerTls> tls, ConnectionLimiter limiter) {
+                                Optional<ListenerTls> tls, ConnectionLimiter limiter, Runnable untrustedProxy) {
         DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
         ch.attr(ConnectionContext.KEY).set(c);
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (l.proxyProtocol().mode() != ProxyProtocol.OFF) {
-            p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c));
+            p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c, untrustedProxy));
         }
         tls.ifPresent(t -> {
             ch.attr(ListenerTls.KEY).set(t);
@@ -261,6 +302,9 @@ public final class Server implements AutoCloseable {
 
     /** The real bound address of a listener: port 0 has become the ephemeral port. */
     public synchronized InetSocketAddress localAddress(String listener) {
+        if (listener.equals(AdminConfig.NAME) && admin != null) {
+            return (InetSocketAddress) admin.localAddress();
+        }
         Channel ch = bound.get(listener);
         if (ch == null) {
             throw new IllegalArgumentException("no bound listener named '" + listener + "'");
@@ -346,6 +390,9 @@ public final class Server implements AutoCloseable {
             }
             state = State.STOPPED;
             servers = new ArrayList<>(bound.values());
+            // /readyz answers 503 from here on, while the admin listener stays open through the drain.
+            serving = List.of();
+            meters.draining();
         }
         long end = System.nanoTime() + deadline.toNanos();
         for (Channel ch : servers) {
@@ -381,6 +428,7 @@ public final class Server implements AutoCloseable {
             ch.close().awaitUninterruptibly();
         }
         synchronized (this) {
+            closeAdmin();
             release();
         }
         stopServices();
@@ -424,6 +472,10 @@ public final class Server implements AutoCloseable {
     }
 
     private void release() {
+        closeAdmin();
+        if (meters != null) {
+            meters.close();
+        }
         if (tls != null) {
             tls.close();
         }
@@ -447,6 +499,102 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * Binds the admin listener on its own event loop, so that a scrape never delays a connection of the
+     * served protocols, and its connections in their own group, so that the drain does not wait for them.
+     */
+    private void bindAdmin(AdminConfig a) {
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(a.host());
+        } catch (UnknownHostException e) {
+            throw new BerthException("admin listener: '" + a.host() + "' is not a valid address", "admin.host");
+        }
+        Optional<ListenerTls> adminTls = a.tls().isEmpty() ? Optional.empty()
+                : tls.listener(AdminConfig.NAME, TlsMode.IMPLICIT, a.tls().get(), List.of());
+        adminGroup = transports.newGroup(1, "berth-admin");
+        adminConnections = new DefaultChannelGroup("berth-admin", GlobalEventExecutor.INSTANCE);
+        AdminHandler handler = new AdminHandler(new Status(), a.bearerToken().map(s -> s.reveal()).orElse(null));
+        ChannelFuture f = new ServerBootstrap()
+                .group(adminGroup)
+                .channel(transports.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new AdminInitializer(adminTls, handler, adminConnections))
+                .bind(host, a.port()).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new BerthException("listener " + AdminConfig.NAME + ": cannot bind "
+                    + Addresses.hostPort(a.host(), a.port()) + ": " + bindFailure(f.cause()), f.cause());
+        }
+        admin = f.channel();
+    }
+
+    private void closeAdmin() {
+        if (admin != null) {
+            admin.close().awaitUninterruptibly();
+            admin = null;
+        }
+        if (adminConnections != null) {
+            adminConnections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            adminConnections = null;
+        }
+        if (adminGroup != null) {
+            adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            adminGroup = null;
+        }
+    }
+
+    private static String version() {
+        String v = Server.class.getPackage().getImplementationVersion();
+        return v == null ? "development build" : v;
+    }
+
+    /** A bound listener as /info shows it; {@code tls} is null without TLS. */
+    private record Listed(ListenerConfig config, InetSocketAddress address, ListenerTls tls) {
+    }
+
+    /** What the admin listener reads: readiness, the /info document and the Prometheus registry. */
+    private final class Status implements AdminStatus {
+        private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
+                Registries.prometheus(config.meterRegistry()).orElseThrow(); // ServerBuilder made sure of one
+        /**
+         * The listeners as bound, taken once at start: the admin thread never takes the server's lock, which a
+         * stop holds while it waits for that thread to end.
+         */
+        private final List<Listed> listed = new ArrayList<>();
+
+        Status() {
+            for (ListenerConfig l : config.listeners()) {
+                listed.add(new Listed(l, localAddress(l.name()), listenerTls.get(l.name())));
+            }
+        }
+
+        @Override
+        public boolean ready() {
+            List<Channel> s = serving;
+            return !s.isEmpty() && s.stream().allMatch(Channel::isActive);
+        }
+
+        @Override
+        public String info() {
+            List<InfoJson.Listener> out = new ArrayList<>();
+            for (Listed l : listed) {
+                out.add(new InfoJson.Listener(l.config.name(), l.config.transport().scheme(), Addresses.host(l.address),
+                        l.address.getPort(), l.config.protocol(), l.config.transport() == Transport.UDP ? "none"
+                        : l.config.tlsMode().name().toLowerCase(Locale.ROOT),
+                        l.tls == null ? Map.of() : l.tls.servedCertificates()));
+            }
+            return InfoJson.render(version(), out, Instant.now());
+        }
+
+        @Override
+        public Scrape scrape(String accept) {
+            String type = accept.contains("application/openmetrics-text")
+                    ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                    : "text/plain; version=0.0.4; charset=utf-8";
+            return new Scrape(type, prometheus.scrape(type));
+        }
     }
 
     private static final class Context implements ServerContext {

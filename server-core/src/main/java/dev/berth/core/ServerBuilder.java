@@ -2,7 +2,10 @@ package dev.berth.core;
 
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.tls.TlsMode;
+import dev.berth.core.internal.metrics.Registries;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ public final class ServerBuilder {
     private Path readyFile;
     private int eventLoopThreads;
     private MeterRegistry meterRegistry;
+    private AdminConfig admin = AdminConfig.disabled();
 
     ServerBuilder() {
     }
@@ -89,16 +93,30 @@ public final class ServerBuilder {
         return this;
     }
 
+    /**
+     * The admin listener ({@code /metrics}, {@code /healthz}, {@code /readyz}, {@code /info}); off
+     * unless this is called with an enabled {@link AdminConfig}.
+     */
+    public ServerBuilder admin(AdminConfig admin) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        return this;
+    }
+
     /** Checks the configuration and makes the (not yet started) server. */
     public Server build() {
         if (listeners.isEmpty()) {
             throw new BerthException("no listeners configured");
         }
         Set<String> names = new HashSet<>();
+        if (admin.enabled()) {
+            names.add(AdminConfig.NAME);
+        }
         Map<String, ProtocolModule> used = new LinkedHashMap<>();
         for (ListenerConfig l : listeners) {
             if (!names.add(l.name())) {
-                throw new BerthException("two listeners are named '" + l.name() + "'");
+                throw new BerthException(l.name().equals(AdminConfig.NAME) && admin.enabled()
+                        ? "a listener is named 'admin', the admin listener's name; rename it or disable the admin listener"
+                        : "two listeners are named '" + l.name() + "'");
             }
             ProtocolModule m = used.containsKey(l.protocol()) ? used.get(l.protocol()) : find(l.protocol());
             if (m == null) {
@@ -115,9 +133,16 @@ public final class ServerBuilder {
             }
             used.put(m.name(), m);
         }
+        MeterRegistry registry = meterRegistry != null ? meterRegistry
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        if (admin.enabled() && Registries.prometheus(registry).isEmpty()) {
+            // An application's own registry (say, to Datadog) still records everything; /metrics reads the
+            // Prometheus registry beside it.
+            registry = new CompositeMeterRegistry(Clock.SYSTEM,
+                    List.of(registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+        }
         return new Server(new ServerConfig(listeners, used, ioTransport, shutdownTimeout, dataDirectory, readyFile,
-                eventLoopThreads, meterRegistry != null ? meterRegistry
-                        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+                eventLoopThreads, registry, admin));
     }
 
     private static String lower(TlsMode mode) {

@@ -18,10 +18,12 @@ public final class ServerConfig {
     private final Path readyFile;
     private final int eventLoopThreads;
     private final MeterRegistry meterRegistry;
+    private final AdminConfig admin;
 
     ServerConfig(List<ListenerConfig> listeners, Map<String, ProtocolModule> modules, IoTransport ioTransport,
                  Duration shutdownTimeout, Path dataDirectory, Path readyFile, int eventLoopThreads,
-                 MeterRegistry meterRegistry) {
+                 MeterRegistry meterRegistry, AdminConfig admin) {
+        this.admin = admin;
         this.listeners = List.copyOf(listeners);
         this.modules = Map.copyOf(modules);
         this.ioTransport = ioTransport;
@@ -64,8 +66,17 @@ public final class ServerConfig {
         return eventLoopThreads;
     }
 
-    /** The registry the server and its modules record meters into. */
+    /**
+     * The registry the server and its modules record meters into. With the admin listener on and an
+     * application's registry that holds no Prometheus one, this is a composite of that registry and a
+     * Prometheus registry that {@code /metrics} reads.
+     */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
+    }
+
+    /** The admin listener's settings; {@link AdminConfig#disabled()} unless the builder was given others. */
+    public AdminConfig admin() {
+        return admin;
     }
 }

@@ -2,6 +2,9 @@ package dev.berth.echo;
 
 import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.ProtocolService;
+import dev.berth.core.spi.ServerContext;
+import dev.berth.echo.internal.TrafficMeter;
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.tls.TlsMode;
 import io.netty.channel.ChannelOption;
@@ -54,6 +57,12 @@ public final class GreetingModule implements ProtocolModule {
     /** The settings in use. */
     public GreetingSettings settings() {
         return settings;
+    }
+
+    /** Counts each listener's traffic ({@code berth.echo.bytes}, {@code berth.echo.datagrams}) in the server's registry. */
+    @Override
+    public ProtocolService start(ServerContext server) {
+        return TrafficMeter.metered(server.meterRegistry(), this::initPipeline);
     }
 
     @Override

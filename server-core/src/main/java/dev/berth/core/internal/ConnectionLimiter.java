@@ -2,6 +2,7 @@ package dev.berth.core.internal;
 
 import dev.berth.core.Addresses;
 import dev.berth.core.Limits;
+import dev.berth.core.internal.metrics.ListenerMeters;
 import dev.berth.core.spi.ConnectionContext;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -25,6 +26,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
 
     private final String listener;
+    private final ListenerMeters meters;
     private final int maxTotal;
     private final int maxPerIp;
     private final AtomicInteger total = new AtomicInteger();
@@ -37,7 +39,13 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     };
 
     public ConnectionLimiter(String listener, Limits limits) {
+        this(listener, limits, null);
+    }
+
+    /** A limiter that also counts its refusals by reason in {@code meters} (null: counts them only itself). */
+    public ConnectionLimiter(String listener, Limits limits, ListenerMeters meters) {
         this.listener = listener;
+        this.meters = meters;
         this.maxTotal = limits.maxConnections();
         this.maxPerIp = limits.maxConnectionsPerIp();
     }
@@ -57,6 +65,9 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         InetAddress client = ConnectionContext.of(ctx.channel()).remoteAddress().getAddress();
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
+            if (meters != null) {
+                meters.rejectedOverTotalLimit();
+            }
             refuse(ctx, client, "the listener's limit of " + maxTotal + " connections");
             return;
         }
@@ -68,6 +79,9 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         if (mine.get() > maxPerIp) {
             total.decrementAndGet();
             release(client);
+            if (meters != null) {
+                meters.rejectedOverPerIpLimit();
+            }
             refuse(ctx, client, "the limit of " + maxPerIp + " connections per client address");
             return;
         }

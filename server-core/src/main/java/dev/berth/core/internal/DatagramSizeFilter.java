@@ -1,6 +1,7 @@
 package dev.berth.core.internal;
 
 import dev.berth.core.Addresses;
+import io.micrometer.core.instrument.Counter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -18,10 +19,17 @@ public final class DatagramSizeFilter extends ChannelInboundHandlerAdapter {
     private final String listener;
     private final int maxSize;
     private final AtomicLong dropped = new AtomicLong();
+    private final Counter meter;
 
     public DatagramSizeFilter(String listener, int maxSize) {
+        this(listener, maxSize, null);
+    }
+
+    /** A filter that also counts its drops in {@code meter} (null: only in {@link #dropped()}). */
+    public DatagramSizeFilter(String listener, int maxSize, Counter meter) {
         this.listener = listener;
         this.maxSize = maxSize;
+        this.meter = meter;
     }
 
     /** Datagrams dropped so far for being over the limit. */
@@ -34,6 +42,9 @@ public final class DatagramSizeFilter extends ChannelInboundHandlerAdapter {
         if (msg instanceof DatagramPacket && ((DatagramPacket) msg).content().readableBytes() > maxSize) {
             DatagramPacket p = (DatagramPacket) msg;
             long n = dropped.incrementAndGet();
+            if (meter != null) {
+                meter.increment();
+            }
             log.debug("{}: dropped a datagram from {} over the {}-byte limit ({} dropped so far)", listener,
                     Addresses.describe(p.sender()), maxSize, n);
             p.release();

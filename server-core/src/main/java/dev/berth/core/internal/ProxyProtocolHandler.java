@@ -42,12 +42,19 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
 
     private final ProxyProtocolConfig config;
     private final DefaultConnectionContext connection;
+    private final Runnable onUntrusted;
     private boolean guard;
     private ScheduledFuture<?> timeout;
 
     public ProxyProtocolHandler(ProxyProtocolConfig config, DefaultConnectionContext connection) {
+        this(config, connection, () -> { });
+    }
+
+    /** A handler that calls {@code onUntrusted} for each connection it closes for coming from an untrusted source. */
+    public ProxyProtocolHandler(ProxyProtocolConfig config, DefaultConnectionContext connection, Runnable onUntrusted) {
         this.config = config;
         this.connection = connection;
+        this.onUntrusted = onUntrusted;
     }
 
     @Override
@@ -57,6 +64,7 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
             if (config.mode() == ProxyProtocol.ON) {
                 log.debug("{}: closed a connection from {}, which is not a trusted PROXY source",
                         connection.listener().name(), Addresses.describe(peer));
+                onUntrusted.run();
                 ctx.close();
                 return;
             }
@@ -92,6 +100,7 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
                 log.debug("{}: closed a connection from {} that sent a PROXY header but is not trusted",
                         connection.listener().name(), Addresses.describe(ctx.channel().remoteAddress()));
                 in.skipBytes(in.readableBytes());
+                onUntrusted.run();
                 ctx.close();
             } else {
                 ctx.pipeline().remove(this);

@@ -2,6 +2,7 @@ package dev.berth.core.internal.tls;
 
 import dev.berth.core.tls.ClientHello;
 import io.netty.handler.ssl.SslContext;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 
 /** One loaded generation of a listener's contexts: the default and those chosen by SNI host name. */
@@ -11,11 +12,15 @@ final class ContextSet {
     final SslContext ecdsaContext;
     /** Exact names, and wildcards stored as {@code *.domain}; all lower case. */
     final Map<String, SslContext> byHostName;
+    /** The leaf certificate served by SNI bucket: {@code default} and each configured host name. */
+    final Map<String, X509Certificate> leaves;
 
-    ContextSet(SslContext defaultContext, SslContext ecdsaContext, Map<String, SslContext> byHostName) {
+    ContextSet(SslContext defaultContext, SslContext ecdsaContext, Map<String, SslContext> byHostName,
+               Map<String, X509Certificate> leaves) {
         this.defaultContext = defaultContext;
         this.ecdsaContext = ecdsaContext;
         this.byHostName = Map.copyOf(byHostName);
+        this.leaves = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(leaves));
     }
 
     /**

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ReloadingContextProvider implements TlsContextProvider {
     private static final Logger log = LoggerFactory.getLogger(ReloadingContextProvider.class);
+    /** The SNI bucket of the default certificate: what a client without SNI, or with an unknown name, gets. */
+    static final String DEFAULT_BUCKET = "default";
 
     private final TlsConfig config;
     private final Path dataDirectory;
@@ -69,6 +71,11 @@ final class ReloadingContextProvider implements TlsContextProvider {
 
     TlsConfig config() {
         return config;
+    }
+
+    /** The leaf certificate of the generation in use, by SNI bucket ({@link #DEFAULT_BUCKET} and each SNI name). */
+    Map<String, X509Certificate> servedCertificates() {
+        return current.get().leaves;
     }
 
     /** True when certificate or key files are configured (the self-signed default is not reloaded). */
@@ -139,10 +146,15 @@ final class ReloadingContextProvider implements TlsContextProvider {
             ecdsaContext = ContextFactory.build(ecdsa, config, suites, provider, cas, alpn);
         }
         Map<String, SslContext> sni = new LinkedHashMap<>();
+        Map<String, X509Certificate> leaves = new LinkedHashMap<>();
+        // With two default chains, the one that expires first is the one an operator must watch.
+        leaves.put(DEFAULT_BUCKET, main.stream().map(CertifiedKey::leaf)
+                .min(java.util.Comparator.comparing(X509Certificate::getNotAfter)).orElseThrow());
         for (SniEntry e : config.sniEntries()) {
             CertifiedKey k = MaterialLoader.load(e.certificateChain(), e.privateKey().orElse(e.certificateChain()),
                     config.keyPassphrase().orElse(null), config.allowExpired(), now);
             sni.put(e.hostName(), ContextFactory.build(k, config, suites, provider, cas, alpn));
+            leaves.put(e.hostName(), k.leaf());
         }
         if (first) {
             log.info("TLS library {} ({}); policy {}; {}", EnabledSuites.libraryName(provider),
@@ -156,7 +168,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
                         config.certificateChain().map(Path::toString).orElse("the self-signed certificate"));
             }
         }
-        return new ContextSet(defaultContext, ecdsaContext, sni);
+        return new ContextSet(defaultContext, ecdsaContext, sni, leaves);
     }
 
     private X509Certificate[] clientCas() {

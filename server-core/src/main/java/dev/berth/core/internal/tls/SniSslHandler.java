@@ -1,6 +1,7 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.PipelineNames;
+import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.tls.ClientHello;
 import dev.berth.core.tls.TlsContextProvider;
 import io.netty.buffer.ByteBuf;
@@ -11,10 +12,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import javax.net.ssl.SSLSession;
 
 /**
  * Reads the ClientHello, asks the listener's {@link TlsContextProvider} for the context of the SNI
- * name, and puts an {@link SslHandler} in its own place under {@link PipelineNames#TLS}.
+ * name, and puts an {@link SslHandler} in its own place under {@link PipelineNames#TLS}. It also
+ * times the handshake, from this handler's arrival (accept, or the STARTTLS command) to the
+ * handshake's end, and records it in the listener's meters.
  */
 final class SniSslHandler extends SniHandler {
     /** The SNI host name the client sent, kept for handlers once this handler has gone. */
@@ -22,12 +26,23 @@ final class SniSslHandler extends SniHandler {
 
     private final long handshakeTimeoutMillis;
     private final TlsContextProvider provider;
+    private final ListenerTls tls;
     private ClientHello hello = ClientHello.UNKNOWN;
+    private long started;
+    private boolean replaced;
 
-    SniSslHandler(TlsContextProvider provider, long handshakeTimeoutMillis) {
-        super((input, promise) -> promise.setFailure(new IllegalStateException("not used")), handshakeTimeoutMillis);
-        this.provider = provider;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    SniSslHandler(ListenerTls tls) {
+        super((input, promise) -> promise.setFailure(new IllegalStateException("not used")),
+                tls.handshakeTimeout().toMillis());
+        this.tls = tls;
+        this.provider = tls.provider();
+        this.handshakeTimeoutMillis = tls.handshakeTimeout().toMillis();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        started = System.nanoTime();
+        super.handlerAdded(ctx);
     }
 
     /** Reads what the client accepts before the host name lookup below, which the superclass calls next. */
@@ -56,11 +71,37 @@ final class SniSslHandler extends SniHandler {
                 ctx.channel().attr(SNI_HOST).set(hostname);
             }
             ctx.pipeline().replace(this, PipelineNames.TLS, ssl);
+            replaced = true;
+            tls.meters().ifPresent(m -> meter(m, ctx.pipeline().get(SslHandler.class), hostname));
             ssl = null;
         } finally {
             if (ssl != null) {
                 ReferenceCountUtil.safeRelease(ssl.engine());
             }
         }
+    }
+
+    private void meter(TlsMeters meters, SslHandler ssl, String hostName) {
+        if (ssl == null) {
+            return;
+        }
+        String sni = tls.sniBucket(hostName);
+        long start = started;
+        ssl.handshakeFuture().addListener(f -> {
+            SSLSession session = f.isSuccess() ? ssl.engine().getSession() : null;
+            meters.handshake(f.isSuccess(), session == null ? null : session.getProtocol(),
+                    session == null ? null : session.getCipherSuite(), sni, System.nanoTime() - start);
+        });
+    }
+
+    /** A ClientHello that cannot be read fails the handshake before an engine exists: counted here. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (!replaced) {
+            replaced = true;
+            tls.meters().ifPresent(m -> m.handshake(false, null, null, ReloadingContextProvider.DEFAULT_BUCKET,
+                    System.nanoTime() - started));
+        }
+        super.exceptionCaught(ctx, cause);
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.internal.metrics.ReloadMeters;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -53,9 +54,16 @@ final class TlsFileWatch implements AutoCloseable {
     private final Set<Path> registered = new LinkedHashSet<>();
     private final Thread thread;
     private volatile boolean closed;
+    private final ReloadMeters reloads;
 
     /** Watches {@code providers}, each at its own interval; starts no thread until {@link #start()}. */
     TlsFileWatch(List<ReloadingContextProvider> providers) {
+        this(providers, ReloadMeters.NONE);
+    }
+
+    /** As above, counting each reload and each reported failure (not each quiet retry) in {@code reloads}. */
+    TlsFileWatch(List<ReloadingContextProvider> providers, ReloadMeters reloads) {
+        this.reloads = reloads;
         long now = System.nanoTime();
         for (ReloadingContextProvider p : providers) {
             // Capped so that deadlines stay far from overflow; an interval of years is "never" all the same.
@@ -224,6 +232,7 @@ final class TlsFileWatch implements AutoCloseable {
         }
         Optional<BerthException> failure = w.provider.reload();
         if (failure.isEmpty()) {
+            reloads.reloaded(true);
             log.info("TLS reloaded {}: new connections use the new certificates", w.provider.describe());
             w.settled();
             register(); // a swapped symlink may point into a new directory
@@ -238,6 +247,7 @@ final class TlsFileWatch implements AutoCloseable {
             w.due = now + RETRY.toNanos();
             return;
         }
+        reloads.reloaded(false);
         log.error("TLS reload failed, still serving the previous certificates: {}", failure.get().getMessage());
         w.reported = digests;
         w.failingSince = NEVER;

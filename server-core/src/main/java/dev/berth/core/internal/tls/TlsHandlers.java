@@ -33,7 +33,7 @@ public final class TlsHandlers {
 
     /** A handler that selects the context by SNI and then becomes the {@link SslHandler}. */
     public static ChannelHandler newTlsHandler(ListenerTls tls) {
-        return new SniSslHandler(tls.provider(), tls.handshakeTimeout().toMillis());
+        return new SniSslHandler(tls);
     }
 
     /** The SNI host name of a connection's TLS session, if the client sent one. */

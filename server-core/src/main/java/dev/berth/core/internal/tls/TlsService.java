@@ -1,5 +1,7 @@
 package dev.berth.core.internal.tls;
 
+import dev.berth.core.internal.metrics.ReloadMeters;
+import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.core.tls.TlsReload;
@@ -24,13 +26,20 @@ public final class TlsService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TlsService.class);
 
     private final Path dataDirectory;
+    private final ReloadMeters reloads;
     private final Map<Setup, Shared> setups = new LinkedHashMap<>();
     private Optional<TlsFileWatch> watch = Optional.empty();
     private boolean closed;
 
     /** A service whose self-signed default certificate, when a setup needs one, lives under {@code dataDirectory}. */
     public TlsService(Path dataDirectory) {
+        this(dataDirectory, ReloadMeters.NONE);
+    }
+
+    /** A service that counts its reloads, by SIGHUP and by the file watch alike, in {@code reloads}. */
+    public TlsService(Path dataDirectory, ReloadMeters reloads) {
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+        this.reloads = Objects.requireNonNull(reloads, "reloads");
     }
 
     /**
@@ -39,7 +48,13 @@ public final class TlsService implements AutoCloseable {
      *
      * @param alpn the protocols the listener's module speaks, most preferred first (empty for none)
      */
-    public synchronized Optional<ListenerTls> listener(String name, TlsMode mode, TlsConfig config, List<String> alpn) {
+    public Optional<ListenerTls> listener(String name, TlsMode mode, TlsConfig config, List<String> alpn) {
+        return listener(name, mode, config, alpn, Optional.empty());
+    }
+
+    /** As {@link #listener(String, TlsMode, TlsConfig, List)}, with the listener's handshakes counted in {@code meters}. */
+    public synchronized Optional<ListenerTls> listener(String name, TlsMode mode, TlsConfig config, List<String> alpn,
+                                                       Optional<TlsMeters> meters) {
         if (closed) {
             throw new IllegalStateException("the TLS service is closed");
         }
@@ -53,7 +68,7 @@ public final class TlsService implements AutoCloseable {
             setups.put(key, shared);
         }
         shared.listeners.add(name);
-        return Optional.of(new ListenerTls(mode, shared.provider, config));
+        return Optional.of(new ListenerTls(mode, shared.provider, config, meters));
     }
 
     /** Starts watching the files of every setup that has files and a non-zero reload interval. */
@@ -68,7 +83,7 @@ public final class TlsService implements AutoCloseable {
             }
         }
         if (!watched.isEmpty()) {
-            TlsFileWatch w = new TlsFileWatch(watched);
+            TlsFileWatch w = new TlsFileWatch(watched, reloads);
             w.start();
             watch = Optional.of(w);
         }
@@ -92,6 +107,7 @@ public final class TlsService implements AutoCloseable {
         for (Shared s : withFiles) {
             TlsReload r = new TlsReload(s.provider.describe(), s.listeners,
                     s.provider.reload().map(Throwable::getMessage).orElse(null));
+            reloads.reloaded(r.reloaded());
             if (r.reloaded()) {
                 log.info("TLS reloaded {}", r);
             } else {
