@@ -152,7 +152,8 @@ public final class HttpModule implements ProtocolModule {
         } else {
             last = HttpService.onEventLoop(request -> HttpResponse.error(404, "Not Found"));
         }
-        HttpService s = new HttpService(router, last, limits, hsts, redirectToHttps, redirectHost, httpsListener);
+        HttpService s = new HttpService(router, last, fallback == null && staticFallback, limits, hsts, redirectToHttps,
+                redirectHost, httpsListener);
         self[0] = s;
         return s;
     }
