@@ -1,11 +1,13 @@
 package dev.berth.http.internal;
 
+import dev.berth.core.ListenerConfig;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.http.AsyncHttpHandler;
 import dev.berth.http.HttpHandler;
 import dev.berth.http.HttpLimits;
+import dev.berth.http.HttpModule;
 import dev.berth.http.HttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetSocketAddress;
@@ -53,7 +55,13 @@ public final class HttpService {
     }
 
     public void start(ServerContext server) {
-        this.meters = new HttpMeters(server.meterRegistry(), HttpMeters.routeLabels(router.templates()));
+        HttpMeters m = new HttpMeters(server.meterRegistry(), HttpMeters.routeLabels(router.templates()));
+        for (ListenerConfig l : server.listeners()) {
+            if (l.protocol().equals(HttpModule.NAME)) {
+                m.listener(l.name()); // its gauges and counters read 0 from the start, not from the first connection
+            }
+        }
+        this.meters = m;
         this.server = server;
     }
 
