@@ -6,10 +6,12 @@ import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.http.internal.HttpService;
+import dev.berth.http.internal.MediaTypes;
 import dev.berth.http.internal.ProtocolSelection;
 import dev.berth.http.internal.Router;
 import dev.berth.http.internal.StaticFileHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -51,6 +53,8 @@ public final class HttpModule implements ProtocolModule {
     private final boolean redirectToHttps;
     private final String redirectHost;
     private final String httpsListener;
+    /** Content types for static files; null for the system's default table, looked up when a server starts. */
+    private final MediaTypes mediaTypes;
 
     /** The module with its defaults: the built-in welcome page, no routes. */
     public HttpModule() {
@@ -67,6 +71,7 @@ public final class HttpModule implements ProtocolModule {
         this.redirectToHttps = b.redirectToHttps;
         this.redirectHost = b.redirectHost;
         this.httpsListener = b.httpsListener;
+        this.mediaTypes = b.mediaTypes;
     }
 
     /** Starts an application: routes, then {@link Builder#build()}. */
@@ -147,12 +152,14 @@ public final class HttpModule implements ProtocolModule {
             last = HttpService.onEventLoop(fallback);
         } else if (staticFallback) {
             // answered on the event loop from the file cache; misses go to the blocking pool
-            StaticFileHandler files = new StaticFileHandler(staticFiles, task -> self[0].blockingExecutor().execute(task));
+            StaticFileHandler files = new StaticFileHandler(staticFiles, task -> self[0].blockingExecutor().execute(task),
+                    mediaTypes != null ? mediaTypes : MediaTypes.systemDefault());
             last = files::serve;
         } else {
             last = HttpService.onEventLoop(request -> HttpResponse.error(404, "Not Found"));
         }
-        HttpService s = new HttpService(router, last, limits, hsts, redirectToHttps, redirectHost, httpsListener);
+        HttpService s = new HttpService(router, last, fallback == null && staticFallback, limits, hsts, redirectToHttps,
+                redirectHost, httpsListener);
         self[0] = s;
         return s;
     }
@@ -187,6 +194,7 @@ public final class HttpModule implements ProtocolModule {
         private boolean redirectToHttps = true;
         private String redirectHost;
         private String httpsListener = HTTPS_LISTENER;
+        private MediaTypes mediaTypes;
 
         Builder() {
         }
@@ -274,6 +282,17 @@ public final class HttpModule implements ProtocolModule {
         /** The listener redirects point to (default {@code https}); its real port is used. */
         public Builder httpsListener(String name) {
             this.httpsListener = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Static files take their content types from this {@code mime.types} file (lines of
+         * {@code type/subtype ext1 ext2}, {@code #} comments), and from the built-in table for extensions it
+         * lacks. Read now: a file that cannot be read or parsed fails here, naming the file and line. By
+         * default the system's {@code /etc/mime.types} is used when present.
+         */
+        public Builder mimeTypes(Path file) {
+            this.mediaTypes = MediaTypes.load(Objects.requireNonNull(file, "file"));
             return this;
         }
 

@@ -103,10 +103,13 @@ public final class HttpResponse {
         return r.header(HttpHeaderNames.CONTENT_TYPE.toString(), contentType);
     }
 
-    /** 200 with a whole file as the body; its content type comes from the file name. */
+    /**
+     * 200 with a whole file as the body; its content type comes from the file name's extension, looked up
+     * in {@code /etc/mime.types} when present, else the built-in table.
+     */
     public static HttpResponse file(Path file) {
         long size = file.toFile().length();
-        return file(file, 0, size, MediaTypes.forFileName(file.getFileName() == null ? "" : file.getFileName().toString()));
+        return file(file, 0, size, MediaTypes.systemDefault().forFileName(file.getFileName() == null ? "" : file.getFileName().toString()));
     }
 
     /** 200 with {@code length} bytes of a file from {@code offset}; sent with sendfile where the connection allows. */

@@ -147,7 +147,7 @@ class HandlerApiTest {
                     .header("User-Agent", "test-agent").build(), BodyHandlers.ofString());
             String line = log.await("/users/5");
             assertTrue(line.matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /users/5 HTTP/1\\.1\" 200 6 \"http://ref/\" "
-                    + "\"test-agent\" HTTP/1\\.1 \\d+ms"), line);
+                    + "\"test-agent\" HTTP/1\\.1 \\d+ms complete"), line);
         }
     }
 

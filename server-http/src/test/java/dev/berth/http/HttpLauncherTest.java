@@ -31,7 +31,7 @@ class HttpLauncherTest {
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"--root", "--listing", "--follow-symlinks", "--gzip", "--http-redirect",
                 "--redirect-host", "--hsts", "--max-request-line", "--max-header-size", "--max-body-size",
-                "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-concurrent-streams", "--https-port", "--http-port"}) {
+                "--header-timeout", "--body-timeout", "--keep-alive-timeout", "--max-concurrent-streams", "--https-port", "--http-port", "--mime-types"}) {
             assertTrue(help.contains(flag), flag + " in\n" + help);
         }
     }

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one line per answered request to the logger {@code berth.http.access}, in the Combined Log
- * Format followed by the protocol version and the time taken in milliseconds.
+ * Format followed by the protocol version, the time taken in milliseconds and whether the answer was
+ * written whole ({@code complete}) or cut short ({@code aborted}); the size field is the body bytes
+ * actually written, not the length the response declared.
  */
 public final class AccessLog {
     /** The logger's name; route it to its own file in the logging configuration. */
@@ -25,17 +27,17 @@ public final class AccessLog {
         return log.isInfoEnabled();
     }
 
-    /** Logs one exchange; {@code bytes} is -1 when the body's length was not known. */
+    /** Logs one exchange: {@code bytes} of body written in {@code nanos}, {@code complete} or cut short. */
     public static void log(InetSocketAddress remote, String requestLine, int status, long bytes, String referer,
-                           String userAgent, String protocol, long startNanos) {
+                           String userAgent, String protocol, long nanos, boolean complete) {
         if (!log.isInfoEnabled()) {
             return;
         }
-        long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        log.info("{} - - [{}] \"{}\" {} {} \"{}\" \"{}\" {} {}ms",
+        log.info("{} - - [{}] \"{}\" {} {} \"{}\" \"{}\" {} {}ms {}",
                 remote == null ? "-" : remote.getAddress().getHostAddress(),
-                CLF.format(ZonedDateTime.now()), escape(requestLine), status, bytes < 0 ? "-" : bytes,
-                escape(referer == null ? "-" : referer), escape(userAgent == null ? "-" : userAgent), protocol, millis);
+                CLF.format(ZonedDateTime.now()), escape(requestLine), status, bytes,
+                escape(referer == null ? "-" : referer), escape(userAgent == null ? "-" : userAgent), protocol,
+                nanos / 1_000_000, complete ? "complete" : "aborted");
     }
 
     /** Quotes and backslashes escaped, so that a client cannot forge a log field. */

@@ -53,6 +53,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** The keep-alive timeout; 0 for none. */
     private final long idleNanos;
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    private final HttpMeters.Listener meters;
+    /** Counts file and stream bodies as they are written; null in a pipeline without one. */
+    private BodyCounter counter;
     private final Runnable idleCheck = this::checkIdle;
     private ChannelHandlerContext ctx;
     private Exchange receiving;
@@ -76,10 +79,21 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Ticker time when the connection last became idle (nothing owed, nothing being received). */
     private long idleSince;
 
-    /** One request and, once known, its answer. */
-    private static final class Exchange {
+    /**
+     * One request and, once known, its answer; told how many body bytes were written as they are, and
+     * when the answer's last part was written or failed, which ends the exchange: meters, access log.
+     */
+    private final class Exchange implements BodyCounter.Sink, ChannelFutureListener {
         final HttpRequest head;
         final long start = System.nanoTime();
+        /** The status sent. */
+        int status;
+        /** Body bytes of a file or stream answer written so far. */
+        long written;
+        /** The body length of an answer written as one message, which counts when that write succeeds. */
+        long whole;
+        /** True once {@link #end()} ran: each exchange leaves the active-request gauge exactly once. */
+        boolean ended;
         /** The body so far; null until its first bytes arrive. */
         CompositeByteBuf body;
         long received;
@@ -92,6 +106,45 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
         Exchange(HttpRequest head) {
             this.head = head;
+            meters.requestStarted();
+        }
+
+        @Override
+        public void written(long bytes) {
+            written += bytes;
+        }
+
+        @Override
+        public void replaced(int status, long bodyBytes) {
+            this.status = status;
+            this.whole = bodyBytes;
+        }
+
+        /** The answer's last part was written (complete) or its write failed (cut short: closed, reset, error). */
+        @Override
+        public void operationComplete(ChannelFuture future) {
+            boolean complete = future.isSuccess();
+            long bytes = written + (complete ? whole : 0);
+            long nanos = System.nanoTime() - start;
+            int route = plan == null ? HttpMeters.OTHER : plan.route;
+            int method = head == null ? HttpMeters.method("") : HttpMeters.method(head.method().name());
+            int version = HttpMeters.version(http2, head != null && head.protocolVersion() == HttpVersion.HTTP_1_0);
+            meters.record(route, method, status, version, nanos, received, bytes);
+            end();
+            if (AccessLog.enabled()) {
+                String referer = head == null ? null : head.headers().get(HttpHeaderNames.REFERER);
+                String agent = head == null ? null : head.headers().get(HttpHeaderNames.USER_AGENT);
+                String protocol = http2 ? "HTTP/2.0" : head == null ? "HTTP/1.1" : head.protocolVersion().text();
+                AccessLog.log(connection.remoteAddress(), requestLine(), status, bytes, referer, agent, protocol, nanos,
+                        complete);
+            }
+        }
+
+        void end() {
+            if (!ended) {
+                ended = true;
+                meters.requestEnded();
+            }
         }
 
         String requestLine() {
@@ -104,6 +157,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (response != null) {
                 response.closeBody();
             }
+            end();
         }
 
         void release() {
@@ -126,11 +180,13 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE && tls != null;
         this.tls = secure ? tls : null;
         this.idleNanos = http2 ? 0 : service.limits().keepAliveTimeout().toNanos();
+        this.meters = service.meters().listener(connection.listener().name());
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.counter = ctx.pipeline().get(BodyCounter.class);
         if (ctx.channel().isActive()) {
             becameIdle();
         }
@@ -372,19 +428,16 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         boolean head = h != null && h.method().equals(HttpMethod.HEAD);
         boolean now = !reading;
         ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, r.bodyKind() == HttpResponse.BodyKind.FILE && sendfile(),
-                head, keepAlive, h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion(), service.blockingExecutor(), now);
+                head, keepAlive, h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion(), service.blockingExecutor(), now,
+                counter, ex);
+        ex.status = r.status();
+        boolean oneMessage = r.bodyKind() == HttpResponse.BodyKind.BYTES || r.bodyKind() == HttpResponse.BodyKind.BUFFER;
+        ex.whole = oneMessage && !head && !ResponseWriter.bodiless(r.status()) ? r.contentLength() : 0;
         ChannelFuture done = ResponseWriter.write(ctx, r, mode);
         if (!now) {
             unflushed = true;
         }
-        if (AccessLog.enabled()) {
-            long bytes = head ? 0 : r.contentLength();
-            String referer = h == null ? null : h.headers().get(HttpHeaderNames.REFERER);
-            String agent = h == null ? null : h.headers().get(HttpHeaderNames.USER_AGENT);
-            String protocol = http2 ? "HTTP/2.0" : h == null ? "HTTP/1.1" : h.protocolVersion().text();
-            done.addListener(f -> AccessLog.log(connection.remoteAddress(), ex.requestLine(), r.status(), bytes,
-                    referer, agent, protocol, ex.start));
-        }
+        done.addListener(ex);
         if (!keepAlive) {
             closing = true;
             done.addListener(ChannelFutureListener.CLOSE);

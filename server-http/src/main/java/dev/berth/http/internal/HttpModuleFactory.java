@@ -38,6 +38,9 @@ public final class HttpModuleFactory implements ModuleFactory {
                 ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
                 ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),
                 ModuleOption.of("gzip", "BOOL", "true", "Gzip text-like files for clients that accept it."),
+                ModuleOption.of("mime-types", "FILE", null,
+                        "Content types by extension from FILE in mime.types format (default: /etc/mime.types when"
+                        + " present); the built-in table answers for extensions it lacks."),
                 ModuleOption.of("file-cache-size", "SIZE", "64m",
                         "Memory for the static-file cache (paths, metadata, small files); 0 turns it off."),
                 ModuleOption.of("file-cache-validity", "DURATION", "1s",
@@ -80,7 +83,9 @@ public final class HttpModuleFactory implements ModuleFactory {
                 .withCacheSize(s.size("file-cache-size", StaticFiles.DEFAULT_CACHE_SIZE))
                 .withCacheValidity(s.duration("file-cache-validity", StaticFiles.DEFAULT_CACHE_VALIDITY));
         String hsts = s.string("hsts", HttpModule.DEFAULT_HSTS);
-        return HttpModule.builder()
+        HttpModule.Builder b = HttpModule.builder();
+        s.path("mime-types").ifPresent(b::mimeTypes);
+        return b
                 .limits(limits)
                 .staticFiles(files)
                 .redirectToHttps(s.bool("http-redirect", true))

@@ -2,16 +2,19 @@ package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.logging.LogLevel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
@@ -24,6 +27,7 @@ import javax.net.ssl.SSLSession;
 public final class HttpPipelines {
     public static final String DECODER = "http.decoder";
     public static final String ENCODER = "http.encoder";
+    public static final String BODY_COUNTER = "http.body-counter";
     public static final String CHUNKED = "http.chunked-writer";
     public static final String EXCHANGE = "http.exchange";
     public static final String H2_CODEC = "http.h2-codec";
@@ -37,7 +41,8 @@ public final class HttpPipelines {
     public static void http1(ChannelPipeline p, String after, HttpService service, ConnectionContext connection) {
         p.addAfter(after, DECODER, new StrictRequestDecoder(service.limits()));
         p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
-        p.addAfter(ENCODER, CHUNKED, new ChunkedWriteHandler());
+        p.addAfter(ENCODER, BODY_COUNTER, new BodyCounter());
+        p.addAfter(BODY_COUNTER, CHUNKED, new ChunkedWriteHandler());
         p.addAfter(CHUNKED, EXCHANGE, new ExchangeHandler(service, connection, false,
                 connection.tlsSession().orElse(null)));
     }
@@ -48,6 +53,7 @@ public final class HttpPipelines {
                 .maxConcurrentStreams(service.limits().maxConcurrentStreams())
                 .maxHeaderListSize(service.limits().maxHeaderSize());
         SSLSession tls = connection.tlsSession().orElse(null);
+        HttpMeters.Listener meters = service.meters().listener(connection.listener().name());
         p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
         p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
@@ -61,15 +67,49 @@ public final class HttpPipelines {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
                 // closing sends GOAWAY and waits for open streams; the server's shutdown deadline bounds the wait
                 .gracefulShutdownTimeoutMillis(TimeUnit.MINUTES.toMillis(10))
+                .frameLogger(new FrameCounter(meters))
                 .build());
         p.addAfter(H2_CODEC, H2_MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                meters.streamOpened();
+                stream.closeFuture().addListener(f -> meters.streamClosed());
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast(new BodyCounter());
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
             }
         }));
+    }
+
+    /**
+     * Counts RST_STREAM and GOAWAY frames as the codec reads and writes them, by direction. Netty's frame
+     * logger is the one hook that sees both directions of both frames on the wire; every other frame is
+     * passed over by {@link #isEnabled()}, which each logging method checks first.
+     */
+    private static final class FrameCounter extends Http2FrameLogger {
+        private final HttpMeters.Listener meters;
+
+        FrameCounter(HttpMeters.Listener meters) {
+            super(LogLevel.TRACE);
+            this.meters = meters;
+        }
+
+        @Override
+        public boolean isEnabled() {
+            return false;
+        }
+
+        @Override
+        public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId, long errorCode) {
+            meters.reset(direction == Direction.OUTBOUND);
+        }
+
+        @Override
+        public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
+                              ByteBuf debugData) {
+            meters.goAway(direction == Direction.OUTBOUND);
+        }
     }
 
     /** On a graceful stop, closing the HTTP/2 connection makes the codec send GOAWAY and wait for open streams. */

@@ -1,11 +1,13 @@
 package dev.berth.http.internal;
 
+import dev.berth.core.ListenerConfig;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.http.AsyncHttpHandler;
 import dev.berth.http.HttpHandler;
 import dev.berth.http.HttpLimits;
+import dev.berth.http.HttpModule;
 import dev.berth.http.HttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetSocketAddress;
@@ -28,10 +30,21 @@ public final class HttpService {
     private final boolean redirect;
     private final String redirectHost;
     private final String httpsListener;
+    /** The {@code http.route} of what the fallback answers: {@code static} for static files, else {@code _OTHER}. */
+    private final int fallbackRoute;
     private volatile ServerContext server;
+    private volatile HttpMeters meters;
 
     public HttpService(Router router, AsyncHttpHandler fallback, HttpLimits limits, String hsts, boolean redirect,
                        String redirectHost, String httpsListener) {
+        this(router, fallback, false, limits, hsts, redirect, redirectHost, httpsListener);
+    }
+
+    /** {@code staticFallback}: the fallback serves static files, so its answers are measured as route {@code static}. */
+    public HttpService(Router router, AsyncHttpHandler fallback, boolean staticFallback, HttpLimits limits, String hsts,
+                       boolean redirect, String redirectHost, String httpsListener) {
+        this.fallbackRoute = staticFallback ? HttpMeters.STATIC : HttpMeters.OTHER;
+        this.meters = HttpMeters.none(HttpMeters.routeLabels(router.templates()));
         this.router = router;
         this.fallback = fallback;
         this.limits = limits;
@@ -42,7 +55,19 @@ public final class HttpService {
     }
 
     public void start(ServerContext server) {
+        HttpMeters m = new HttpMeters(server.meterRegistry(), HttpMeters.routeLabels(router.templates()));
+        for (ListenerConfig l : server.listeners()) {
+            if (l.protocol().equals(HttpModule.NAME)) {
+                m.listener(l.name()); // its gauges and counters read 0 from the start, not from the first connection
+            }
+        }
+        this.meters = m;
         this.server = server;
+    }
+
+    /** The meters requests are recorded in: the server's registry once started. */
+    public HttpMeters meters() {
+        return meters;
     }
 
     public HttpLimits limits() {
@@ -89,8 +114,11 @@ public final class HttpService {
         final HttpResponse answer;
         final AsyncHttpHandler handler;
         final boolean streaming;
+        /** The route id the exchange is measured under (see {@link HttpMeters}). */
+        final int route;
 
-        private Plan(HttpResponse answer, AsyncHttpHandler handler, boolean streaming) {
+        private Plan(HttpResponse answer, AsyncHttpHandler handler, boolean streaming, int route) {
+            this.route = route;
             this.answer = answer;
             this.handler = handler;
             this.streaming = streaming;
@@ -101,23 +129,23 @@ public final class HttpService {
     Plan plan(ServerRequest r, ConnectionContext connection) {
         Optional<HttpResponse> toHttps = redirectFor(r, connection);
         if (toHttps.isPresent()) {
-            return new Plan(toHttps.get(), null, false);
+            return new Plan(toHttps.get(), null, false, HttpMeters.OTHER);
         }
         Router.Match m = router.resolve(r.method(), r.target().segments());
         if (m == null) {
-            return new Plan(null, fallback, false);
+            return new Plan(null, fallback, false, fallbackRoute);
         }
         if (m.handler == null && !Syntax.isStandardMethod(r.method())) {
-            return new Plan(HttpResponse.error(501, "method " + r.method() + " is not implemented"), null, false);
+            return new Plan(HttpResponse.error(501, "method " + r.method() + " is not implemented"), null, false, m.route);
         }
         if (m.handler == null) {
             String allow = String.join(", ", m.allowed);
             HttpResponse answer = r.method().equals("OPTIONS") ? HttpResponse.empty(204)
                     : HttpResponse.error(405, "method " + r.method() + " not allowed");
-            return new Plan(answer.header(HttpHeaderNames.ALLOW.toString(), allow), null, false);
+            return new Plan(answer.header(HttpHeaderNames.ALLOW.toString(), allow), null, false, m.route);
         }
         r.pathParameters(m.parameters);
-        return new Plan(null, m.handler, m.streaming);
+        return new Plan(null, m.handler, m.streaming, m.route);
     }
 
     /** Answers a request as planned; a handler that throws or returns no future becomes a failed future. */

@@ -19,8 +19,10 @@ final class PathResolver {
     private final boolean listing;
     private final boolean precompressed;
     private final long maxInMemory;
+    private final MediaTypes mediaTypes;
 
-    PathResolver(StaticFiles config, Path realRoot, long maxInMemory) {
+    PathResolver(StaticFiles config, Path realRoot, long maxInMemory, MediaTypes mediaTypes) {
+        this.mediaTypes = mediaTypes;
         this.realRoot = realRoot;
         this.followSymlinks = config.followSymlinks();
         this.listing = config.listing();
@@ -82,7 +84,7 @@ final class PathResolver {
             br = sibling(requested, ".br", "-br", previous == null ? null : previous.brotli);
             gz = sibling(requested, ".gz", "-gz", previous == null ? null : previous.gzip);
         }
-        String type = MediaTypes.forFileName(requested.getFileName().toString());
+        String type = mediaTypes.forFileName(requested.getFileName().toString());
         ResolvedPath r = ResolvedPath.file(checkedAt, file, br, gz, type);
         if (previous != null && previous.file != null && previous.file.sameAs(file) && previous.gzipped() != null) {
             r.gzipped(previous.gzipped()); // the cache counts it again when it stores the new entry

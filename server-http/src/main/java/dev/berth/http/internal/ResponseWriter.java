@@ -44,9 +44,15 @@ final class ResponseWriter {
         final Executor blocking;
         /** Flush at once; false inside a read batch, whose end flushes every answer written during it. */
         final boolean flush;
+        /** Counts a file's or a stream's body bytes as they are written (null: not counted). */
+        final BodyCounter counter;
+        /** Where those bytes go. */
+        final BodyCounter.Sink sink;
 
         Mode(boolean http2, boolean sendfile, boolean head, boolean keepAlive, HttpVersion requestVersion,
-             Executor blocking, boolean flush) {
+             Executor blocking, boolean flush, BodyCounter counter, BodyCounter.Sink sink) {
+            this.counter = counter;
+            this.sink = sink;
             this.blocking = blocking;
             this.flush = flush;
             this.http2 = http2;
@@ -77,7 +83,7 @@ final class ResponseWriter {
             }
         }
         int code = r.status();
-        boolean bodiless = code < 200 || code == 204 || code == 304;
+        boolean bodiless = bodiless(code);
         if (bodiless) {
             h.remove(HttpHeaderNames.TRANSFER_ENCODING);
             if (code != 304) {
@@ -107,6 +113,11 @@ final class ResponseWriter {
         }
     }
 
+    /** True for statuses that never carry a body: 1xx, 204 and 304. */
+    static boolean bodiless(int code) {
+        return code < 200 || code == 204 || code == 304;
+    }
+
     private static ChannelFuture writeFile(ChannelHandlerContext ctx, HttpResponse r, HttpResponseStatus status,
                                            HttpHeaders h, Mode mode, boolean bodiless) {
         long length = r.contentLength();
@@ -125,6 +136,7 @@ final class ResponseWriter {
                 return writeError(ctx, "file " + r.file().getFileName() + " could not be opened", mode);
             }
         }
+        expectBody(mode);
         ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         if (mode.sendfile) {
             ctx.write(new DefaultFileRegion(file, r.fileOffset(), length));
@@ -134,7 +146,8 @@ final class ResponseWriter {
             return last(ctx, mode, new HttpChunkedInput(new ChunkedNioFile(file, r.fileOffset(), length, CHUNK)));
         } catch (IOException e) {
             closeQuietly(file);
-            return ctx.close();
+            ctx.close();
+            return ctx.newFailedFuture(e); // the head went out without its body: the exchange was cut short
         }
     }
 
@@ -146,6 +159,7 @@ final class ResponseWriter {
             return headersOnly(ctx, status, h, mode);
         }
         h.remove(HttpHeaderNames.CONTENT_LENGTH);
+        expectBody(mode);
         if (mode.http2 || mode.requestVersion != HttpVersion.HTTP_1_0) {
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
@@ -155,6 +169,13 @@ final class ResponseWriter {
         ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         ctx.write(offLoop(ctx, in, mode));
         return last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** The next multi-part head written on this channel is this response's: its body parts count into its sink. */
+    private static void expectBody(Mode mode) {
+        if (mode.counter != null) {
+            mode.counter.expect(mode.sink);
+        }
     }
 
     private static OffLoopStream offLoop(ChannelHandlerContext ctx, InputStream in, Mode mode) {
@@ -194,6 +215,7 @@ final class ResponseWriter {
         HttpResponse e = HttpResponse.error(500, message);
         HttpHeaders h = HeaderMaps.unchecked(8).add(e.headers());
         h.set(HttpHeaderNames.CONTENT_LENGTH, e.bodyBytes().length);
+        mode.sink.replaced(500, e.bodyBytes().length);
         return last(ctx, mode, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 Unpooled.wrappedBuffer(e.bodyBytes()), h, EmptyHttpHeaders.INSTANCE));
     }

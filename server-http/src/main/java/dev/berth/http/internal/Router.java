@@ -16,6 +16,8 @@ import java.util.TreeSet;
  */
 public final class Router {
     private final List<Route> routes = new ArrayList<>();
+    /** The distinct patterns in the order first added: route {@code i} of {@link #templates()} has id {@code i + 2}. */
+    private final List<String> templates = new ArrayList<>();
 
     /** One route: method, pattern segments, handler. */
     private static final class Route {
@@ -25,9 +27,12 @@ public final class Router {
         final String[] parameters;
         final AsyncHttpHandler handler;
         final boolean streaming;
+        /** The route's id for its meters: its pattern's place in {@link HttpMeters}' route list. */
+        final int id;
 
-        Route(String method, String[] segments, AsyncHttpHandler handler, boolean streaming) {
+        Route(String method, String[] segments, AsyncHttpHandler handler, boolean streaming, int id) {
             this.method = method;
+            this.id = id;
             this.segments = segments;
             this.parameters = new String[segments.length];
             for (int i = 0; i < segments.length; i++) {
@@ -47,8 +52,11 @@ public final class Router {
         public final Set<String> allowed;
         /** True when the handler reads the body as it arrives instead of after it is complete. */
         public final boolean streaming;
+        /** The id of the matched pattern (for 405, the first pattern the path matched), see {@link #templates()}. */
+        public final int route;
 
-        Match(AsyncHttpHandler handler, Map<String, String> parameters, Set<String> allowed, boolean streaming) {
+        Match(AsyncHttpHandler handler, Map<String, String> parameters, Set<String> allowed, boolean streaming, int route) {
+            this.route = route;
             this.handler = handler;
             this.parameters = parameters;
             this.allowed = allowed;
@@ -72,7 +80,17 @@ public final class Router {
                 throw new IllegalArgumentException("malformed path parameter in route " + pattern);
             }
         }
-        routes.add(new Route(method, segments, handler, streaming));
+        int index = templates.indexOf(pattern);
+        if (index < 0) {
+            index = templates.size();
+            templates.add(pattern);
+        }
+        routes.add(new Route(method, segments, handler, streaming, HttpMeters.STATIC + 1 + index));
+    }
+
+    /** The distinct route patterns, as registered: their {@code http.route} values, ids from {@code STATIC + 1}. */
+    public List<String> templates() {
+        return Collections.unmodifiableList(templates);
     }
 
     public boolean isEmpty() {
@@ -87,19 +105,21 @@ public final class Router {
         // allocated only when a path matches under another method: the common hit allocates nothing but the Match
         Set<String> allowed = null;
         Match headFallback = null;
+        int first = HttpMeters.OTHER;
         for (Route r : routes) {
             Map<String, String> params = match(r, path);
             if (params == null) {
                 continue;
             }
             if (r.method.equals(method)) {
-                return new Match(r.handler, params, Set.of(), r.streaming);
+                return new Match(r.handler, params, Set.of(), r.streaming, r.id);
             }
             if (method.equals("HEAD") && r.method.equals("GET") && headFallback == null) {
-                headFallback = new Match(r.handler, params, Set.of(), r.streaming);
+                headFallback = new Match(r.handler, params, Set.of(), r.streaming, r.id);
             }
             if (allowed == null) {
                 allowed = new TreeSet<>();
+                first = r.id;
             }
             allowed.add(r.method);
         }
@@ -113,7 +133,7 @@ public final class Router {
             allowed.add("HEAD");
         }
         allowed.add("OPTIONS");
-        return new Match(null, Map.of(), Collections.unmodifiableSet(allowed), false);
+        return new Match(null, Map.of(), Collections.unmodifiableSet(allowed), false, first);
     }
 
     private static Map<String, String> match(Route route, List<String> path) {

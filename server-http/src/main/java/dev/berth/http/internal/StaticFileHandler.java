@@ -66,6 +66,11 @@ public final class StaticFileHandler implements HttpHandler {
 
     /** A handler whose disk work runs on {@code blocking}, the server's pool for blocking work. */
     public StaticFileHandler(StaticFiles config, Executor blocking) {
+        this(config, blocking, MediaTypes.systemDefault());
+    }
+
+    /** A handler whose disk work runs on {@code blocking}, with content types from {@code mediaTypes}. */
+    public StaticFileHandler(StaticFiles config, Executor blocking, MediaTypes mediaTypes) {
         this.config = config;
         this.blocking = blocking;
         try {
@@ -76,7 +81,7 @@ public final class StaticFileHandler implements HttpHandler {
         // a file held in memory takes at most a sixteenth of the cache, so one file never fills it
         this.maxInMemory = Math.min(MAX_IN_MEMORY, config.cacheSize() / 16);
         this.cache = new FileCache(config.cacheSize(), config.cacheEntries(), config.cacheValidity().toNanos());
-        this.resolver = realRoot == null ? null : new PathResolver(config, realRoot, maxInMemory);
+        this.resolver = realRoot == null ? null : new PathResolver(config, realRoot, maxInMemory, mediaTypes);
     }
 
     /**
