@@ -27,9 +27,11 @@ class RealClientsTest {
     static String port;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         Path users = dir.resolve("users");
-        Files.writeString(users, UsersFile.line("alice", "wonder land".toCharArray()) + "\n");
+        Result bcrypt = ClientProcess.run(dir, List.of("htpasswd", "-nbB", "-C", "5", "bob", "through the glass"), null);
+        assertEquals(0, bcrypt.exit(), bcrypt.output());
+        Files.writeString(users, UsersFile.line("alice", "wonder land".toCharArray()) + "\n" + bcrypt.output().trim() + "\n");
         server = new TestServer(dir.resolve("maildir"), SmtpConfig.builder().serverName("mx.test")
                 .authenticator(UsersFile.load(users)).build());
         port = Integer.toString(server.address().getPort());
@@ -90,6 +92,18 @@ class RealClientsTest {
             assertTrue(stored(marker).contains("with ESMTPSA id "));
         }
         Result bad = run(swaks("x", "--tls", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "wrong"), null);
+        assertTrue(bad.output().contains("535 5.7.8"), bad.output());
+    }
+
+    @Test
+    void swaksAuthenticatesABcryptUserThatHtpasswdMade() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Result r = run(swaks(marker, "--tls", "--auth", "PLAIN", "--auth-user", "bob", "--auth-password", "through the glass"),
+                null);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("235 2.7.0 Authentication successful"), r.output());
+        assertTrue(stored(marker).contains("with ESMTPSA id "));
+        Result bad = run(swaks("x", "--tls", "--auth", "PLAIN", "--auth-user", "bob", "--auth-password", "wonder land"), null);
         assertTrue(bad.output().contains("535 5.7.8"), bad.output());
     }
 
