@@ -193,4 +193,26 @@ class SmtpSessionLogTest {
                 kv(only(events, "disconnect"), "command_counts"));
         assertNoSecret(events, "hunter2", blob);
     }
+
+    @Test
+    void aUserNameWithLineBreaksCannotForgeALogLine() throws Exception {
+        String forged = "mallory\nX1 auth user=alice mechanism=PLAIN result=success\u2028";
+        String blob = Base64.getEncoder().encodeToString(("\0" + forged + "\0guess").getBytes(StandardCharsets.UTF_8));
+        List<ILoggingEvent> events;
+        try (LogCapture log = new LogCapture(LOGGER)) {
+            try (SmtpTestClient c = server.connect()) {
+                c.reply();
+                c.command("EHLO client.example");
+                c.command("STARTTLS");
+                c.startTls();
+                c.command("EHLO client.example");
+                assertTrue(c.command("AUTH PLAIN " + blob).startsWith("535 "));
+                c.command("QUIT");
+            }
+            events = session(log);
+        }
+        ILoggingEvent auth = only(events, "auth");
+        assertEquals("mallory?X1 auth user=alice mechanism=PLAIN result=success?", kv(auth, "user"));
+        assertFalse(auth.getFormattedMessage().contains("\n") || auth.getFormattedMessage().contains("\u2028"));
+    }
 }

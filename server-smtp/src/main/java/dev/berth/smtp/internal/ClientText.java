@@ -5,12 +5,15 @@ final class ClientText {
     private ClientText() {
     }
 
-    /** {@code s} with every control character (CR and LF among them) replaced by '?', so it cannot start a new line. */
+    /**
+     * {@code s} with every control character replaced by '?': C0 (CR and LF among them), DEL, C1 (NEL
+     * among them) and the Unicode line and paragraph separators, so it cannot start a new line anywhere.
+     */
     static String printable(String s) {
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean control = c < 32 || c == 127;
+            boolean control = c < 32 || (c >= 127 && c < 160) || c == '\u2028' || c == '\u2029';
             if (control && b == null) {
                 b = new StringBuilder(s.length()).append(s, 0, i);
             }
