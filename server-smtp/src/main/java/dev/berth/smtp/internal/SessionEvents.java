@@ -8,6 +8,7 @@ import dev.berth.smtp.internal.SmtpMeters.AuthResult;
 import dev.berth.smtp.internal.SmtpMeters.Outcome;
 import dev.berth.smtp.internal.SmtpMeters.StoreResult;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,7 +121,7 @@ final class SessionEvents {
         meters.auth(mechanism, result);
         if (result != AuthResult.REFUSED) {
             commandLogged = true; // the auth line says it; no second "refused" line for its 535
-            SessionLog.auth(id, user, mechanism, result.name().toLowerCase(java.util.Locale.ROOT));
+            SessionLog.auth(id, user, mechanism, result.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -173,7 +174,7 @@ final class SessionEvents {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < total.length; i++) {
             if (total[i] > 0) {
-                appendCount(b, verbName(i).toLowerCase(java.util.Locale.ROOT), total[i] - failed[i], total[i]);
+                appendCount(b, verbName(i).toLowerCase(Locale.ROOT), total[i] - failed[i], total[i]);
             }
         }
         appendCount(b, "commands", sum(total) - sum(failed), sum(total));
