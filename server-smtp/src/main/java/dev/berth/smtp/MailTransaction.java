@@ -1,6 +1,6 @@
 package dev.berth.smtp;
 
-import java.security.SecureRandom;
+import dev.berth.smtp.internal.Ids;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,9 +11,6 @@ import java.util.OptionalLong;
  * recipients accepted so far and the MAIL parameters. A new one starts with every MAIL command.
  */
 public final class MailTransaction {
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ID_CHARS = "0123456789BCDFGHJKLMNPQRSTVWXZ".toCharArray();
-
     /** The body type the client declared with {@code BODY=}. */
     public enum BodyType { SEVEN_BIT, EIGHT_BIT_MIME, BINARY_MIME }
 
@@ -28,7 +25,7 @@ public final class MailTransaction {
     /** A transaction for {@code reversePath} (empty for the null path {@code <>}), as MAIL FROM declared it. */
     public MailTransaction(SmtpSession session, String reversePath, OptionalLong declaredSize, BodyType bodyType,
                            boolean smtpUtf8) {
-        this.id = newId();
+        this.id = Ids.queueId();
         this.session = session;
         this.reversePath = reversePath;
         this.declaredSize = declaredSize;
@@ -36,15 +33,10 @@ public final class MailTransaction {
         this.smtpUtf8 = smtpUtf8;
     }
 
-    private static String newId() {
-        char[] c = new char[14];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
-        }
-        return new String(c);
-    }
-
-    /** A short unique id for logs and trace headers. */
+    /**
+     * The queue id: a short unique id that names this message everywhere, in the session log, the
+     * {@code Received:} header, the 250 reply and the Maildir file's name.
+     */
     public String id() {
         return id;
     }

@@ -85,7 +85,7 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
             long size = 0;
             for (Path dir : targets) {
                 ensureMaildir(dir);
-                Path tmp = dir.resolve("tmp").resolve(MaildirNames.unique(tx.session().serverName()));
+                Path tmp = dir.resolve("tmp").resolve(MaildirNames.forMessage(tx.id(), tx.session().serverName()));
                 written.add(tmp);
                 if (first == null) {
                     size = writeFirst(tmp, tx, content);

@@ -67,6 +67,24 @@ public final class SmtpConfig {
         return new Builder();
     }
 
+    /** A builder that starts from every setting of this configuration, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.serverName = serverName;
+        b.maxCommandLine = maxCommandLine;
+        b.maxTextLine = maxTextLine;
+        b.maxRecipients = maxRecipients;
+        b.maxMessageSize = maxMessageSize;
+        b.maxErrors = maxErrors;
+        b.commandTimeout = commandTimeout;
+        b.dataTimeout = dataTimeout;
+        b.handlerTimeout = handlerTimeout;
+        b.requireTls = requireTls;
+        b.acceptedDomains = acceptedDomains;
+        b.authenticator = authenticator;
+        return b;
+    }
+
     /** The defaults: 512/1000-octet lines, 100 recipients, 25 MiB messages, 10 errors, 5 and 10 minute timeouts. */
     public static SmtpConfig defaults() {
         return builder().build();

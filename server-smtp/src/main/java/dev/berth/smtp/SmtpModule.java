@@ -6,7 +6,6 @@ import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
-import dev.berth.smtp.internal.SmtpFramer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -82,12 +81,7 @@ public final class SmtpModule implements ProtocolModule {
     @Override
     public ProtocolService start(ServerContext server) {
         SmtpMessageHandlerFactory handlers = factory != null ? factory : maildirStore(server);
-        return (pipeline, connection) -> {
-            SmtpFramer framer = SmtpSessionHandler.newFramer(config);
-            pipeline.addLast(SmtpSessionHandler.FRAMER, framer);
-            pipeline.addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config, handlers, connection, framer,
-                    connection.server().blockingExecutor()));
-        };
+        return new SmtpService(config, handlers, server.meterRegistry());
     }
 
     private MaildirStore maildirStore(ServerContext server) {

@@ -8,6 +8,7 @@ import dev.berth.smtp.internal.SmtpCommand;
 import dev.berth.smtp.internal.SmtpFrame;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
 import dev.berth.smtp.internal.SmtpFramer;
+import dev.berth.smtp.internal.SmtpMeters;
 import dev.berth.smtp.internal.SmtpRefusal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,15 +35,17 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionContext connection;
     private final SmtpFramer framer;
     private final Executor blocking;
+    private final SmtpMeters meters;
     private Session session;
 
     SmtpSessionHandler(SmtpConfig config, SmtpMessageHandlerFactory factory, ConnectionContext connection,
-                       SmtpFramer framer, Executor blocking) {
+                       SmtpFramer framer, Executor blocking, SmtpMeters meters) {
         this.config = config;
         this.factory = factory;
         this.connection = connection;
         this.framer = framer;
         this.blocking = blocking;
+        this.meters = meters;
     }
 
     /** A framer with this configuration's line limits. */
@@ -53,7 +56,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         // MailTransaction keeps adding a recipient out of its public API; the session gets that one door.
-        session = new Session(config, connection, ctx, framer, factory, blocking, MailTransaction::addRecipient);
+        session = new Session(config, connection, ctx, framer, factory, blocking, MailTransaction::addRecipient,
+                meters);
     }
 
     @Override
@@ -101,6 +105,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             commandLine(((SmtpFrame.CommandLine) msg).bytes());
         } else if (msg instanceof SmtpFrame.BadLine) {
             session.takeNextLine(); // a broken line ends an AUTH exchange
+            session.command(null);
             session.error(((SmtpFrame.BadLine) msg).problem() == LineProblem.TOO_LONG
                     ? SmtpReply.of(500, "5.5.2", "Line too long: at most " + config.maxCommandLine() + " octets")
                     : SmtpReply.of(500, "5.5.2", "Bare CR or LF: command lines end with CRLF"));
@@ -121,9 +126,11 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         try {
             command = SmtpCommand.parse(line);
         } catch (SmtpRefusal e) {
+            session.command(null);
             session.error(e.reply());
             return;
         }
+        session.command(command.verb);
         Commands.of(command.verb).run(session, command.argument);
     }
 }

@@ -1,43 +1,63 @@
 package dev.berth.smtp;
 
 import dev.berth.core.BerthException;
+import dev.berth.smtp.internal.PasswordHash;
+import dev.berth.smtp.internal.PasswordHashes;
+import dev.berth.smtp.internal.Pbkdf2Hash;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
- * An {@link SmtpAuthenticator} backed by a text file of salted PBKDF2 password hashes, one user a line:
- * {@code name:pbkdf2-sha256:ITERATIONS:SALT:HASH} (salt and hash in base64; {@code #} starts a comment).
- * Make a line with {@code java -cp server-smtp.jar dev.berth.smtp.UsersFile NAME} (reads the password
- * from standard input).
+ * An {@link SmtpAuthenticator} backed by a text file of password hashes, one user a line
+ * ({@code #} starts a comment): Berth's own {@code name:pbkdf2-sha256:ITERATIONS:SALT:HASH}, a bcrypt
+ * line from {@code htpasswd -B} ({@code name:$2y$...}), or a Dovecot {@code doveadm pw} line
+ * ({@code name:{BLF-CRYPT}...}, {@code {SHA512-CRYPT}}, {@code {ARGON2ID}}). Plaintext and unknown
+ * schemes are refused when the file is read. Make a Berth line with
+ * {@code java -cp server-smtp.jar dev.berth.smtp.UsersFile NAME} (reads the password from standard input).
  */
 public final class UsersFile implements SmtpAuthenticator {
-    private static final String SCHEME = "pbkdf2-sha256";
     private static final int ITERATIONS = 210_000;
-    private static final int HASH_BITS = 256;
 
-    private record Entry(int iterations, byte[] salt, byte[] hash) {
+    private final Path file;
+    private final Map<String, PasswordHash> users;
+    private final PasswordHash decoy;
+
+    private UsersFile(Path file, Map<String, PasswordHash> users) {
+        this.file = file;
+        this.users = Map.copyOf(users);
+        this.decoy = decoyFor(users);
     }
 
-    private final Map<String, Entry> users;
-    private final Entry decoy;
-
-    private UsersFile(Map<String, Entry> users) {
-        this.users = Map.copyOf(users);
+    /**
+     * What an unknown user's password is checked against: a real entry of the file's most common
+     * scheme and cost, so that a wrong name takes as long as a wrong password and timing does not
+     * tell which names exist. The answer for an unknown user is no, whatever the check says.
+     */
+    private static PasswordHash decoyFor(Map<String, PasswordHash> users) {
+        Map<String, Integer> counts = new HashMap<>();
+        PasswordHash best = null;
+        int bestCount = 0;
+        for (PasswordHash h : users.values()) {
+            int n = counts.merge(h.costKey(), 1, Integer::sum);
+            if (n > bestCount) {
+                best = h;
+                bestCount = n;
+            }
+        }
+        if (best != null) {
+            return best;
+        }
         byte[] salt = new byte[16];
-        this.decoy = new Entry(ITERATIONS, salt, new byte[HASH_BITS / 8]);
+        return PasswordHashes.parse(Pbkdf2Hash.encode("-".toCharArray(), salt, ITERATIONS));
     }
 
     /** Reads {@code file}; a missing file or a bad line fails with one message naming the file and line. */
@@ -46,59 +66,52 @@ public final class UsersFile implements SmtpAuthenticator {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new BerthException("SMTP users file " + file + " (--smtp-users) does not exist");
+            throw new BerthException("SMTP users file " + file + " (--smtp-users) does not exist", "smtp.users");
         } catch (IOException e) {
-            throw new BerthException("cannot read the SMTP users file " + file + " (--smtp-users): " + e);
+            throw new BerthException("cannot read the SMTP users file " + file + " (--smtp-users): " + e, "smtp.users");
         }
-        Map<String, Entry> users = new HashMap<>();
+        Map<String, PasswordHash> users = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.split(":", -1);
+            int colon = line.indexOf(':');
             try {
-                if (f.length != 5 || f[0].isEmpty() || !f[1].equals(SCHEME)) {
-                    throw new IllegalArgumentException("expected name:" + SCHEME + ":iterations:salt:hash");
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("expected name:hash");
                 }
-                users.put(f[0], new Entry(Integer.parseInt(f[2]), Base64.getDecoder().decode(f[3]),
-                        Base64.getDecoder().decode(f[4])));
+                String name = line.substring(0, colon);
+                Integer earlier = lineOf.putIfAbsent(name, i + 1);
+                if (earlier != null) {
+                    throw new IllegalArgumentException("user " + name + " is already on line " + earlier);
+                }
+                users.put(name, PasswordHashes.parse(line.substring(colon + 1)));
             } catch (IllegalArgumentException e) {
-                throw new BerthException("SMTP users file " + file + " line " + (i + 1) + ": " + e.getMessage());
+                throw new BerthException("SMTP users file " + file + " line " + (i + 1) + ": " + e.getMessage(), "smtp.users");
             }
         }
-        return new UsersFile(users);
+        return new UsersFile(file, users);
     }
 
-    /** The file line for {@code user} with a fresh salt. */
+    /** The file line for {@code user} in Berth's own scheme, with a fresh salt. */
     public static String line(String user, char[] password) {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        byte[] hash = pbkdf2(password, salt, ITERATIONS);
-        return user + ":" + SCHEME + ":" + ITERATIONS + ":" + Base64.getEncoder().encodeToString(salt) + ":"
-                + Base64.getEncoder().encodeToString(hash);
+        return user + ":" + Pbkdf2Hash.encode(password, salt, ITERATIONS);
     }
 
     @Override
     public boolean authenticate(String user, char[] password) {
-        Entry e = users.get(user);
-        // An unknown user costs as much as a known one, so timing does not tell which names exist.
-        Entry check = e == null ? decoy : e;
-        boolean same = MessageDigest.isEqual(pbkdf2(password, check.salt(), check.iterations()), check.hash());
-        return e != null && same;
+        PasswordHash h = users.get(user);
+        boolean same = (h == null ? decoy : h).matches(password);
+        return h != null && same;
     }
 
-    private static byte[] pbkdf2(char[] password, byte[] salt, int iterations) {
-        try {
-            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BITS);
-            try {
-                return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-            } finally {
-                spec.clearPassword();
-            }
-        } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", ex);
-        }
+    @Override
+    public String toString() {
+        return "users file " + file + " (" + users.size() + (users.size() == 1 ? " user)" : " users)");
     }
 
     /** Prints a users-file line for the user named by the argument, the password read from standard input. */

@@ -3,6 +3,7 @@ package dev.berth.smtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.smtp.ClientProcess.Result;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +27,11 @@ class RealClientsTest {
     static String port;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         Path users = dir.resolve("users");
-        Files.writeString(users, UsersFile.line("alice", "wonder land".toCharArray()) + "\n");
+        Result bcrypt = ClientProcess.run(dir, List.of("htpasswd", "-nbB", "-C", "5", "bob", "through the glass"), null);
+        assertEquals(0, bcrypt.exit(), bcrypt.output());
+        Files.writeString(users, UsersFile.line("alice", "wonder land".toCharArray()) + "\n" + bcrypt.output().trim() + "\n");
         server = new TestServer(dir.resolve("maildir"), SmtpConfig.builder().serverName("mx.test")
                 .authenticator(UsersFile.load(users)).build());
         port = Integer.toString(server.address().getPort());
@@ -40,27 +42,8 @@ class RealClientsTest {
         server.close();
     }
 
-    private record Result(int exit, String output) {
-    }
-
     private static Result run(List<String> command, String stdin) throws Exception {
-        Process check = new ProcessBuilder("sh", "-c", "command -v " + command.get(0)).start();
-        if (check.waitFor() != 0) {
-            throw new AssertionError(command.get(0) + " is not installed: this test needs it (Debian package "
-                    + command.get(0) + ", listed in .ci/packages.d/smtp.txt)");
-        }
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        Process p = pb.start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not finish: " + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        return ClientProcess.run(dir, command, stdin);
     }
 
     private static String stored(String marker) throws IOException {
@@ -109,6 +92,18 @@ class RealClientsTest {
             assertTrue(stored(marker).contains("with ESMTPSA id "));
         }
         Result bad = run(swaks("x", "--tls", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "wrong"), null);
+        assertTrue(bad.output().contains("535 5.7.8"), bad.output());
+    }
+
+    @Test
+    void swaksAuthenticatesABcryptUserThatHtpasswdMade() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        Result r = run(swaks(marker, "--tls", "--auth", "PLAIN", "--auth-user", "bob", "--auth-password", "through the glass"),
+                null);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("235 2.7.0 Authentication successful"), r.output());
+        assertTrue(stored(marker).contains("with ESMTPSA id "));
+        Result bad = run(swaks("x", "--tls", "--auth", "PLAIN", "--auth-user", "bob", "--auth-password", "wonder land"), null);
         assertTrue(bad.output().contains("535 5.7.8"), bad.output());
     }
 

@@ -114,6 +114,7 @@ class SmtpAuthTest {
         Path bad = dir.resolve("bad-users");
         Files.writeString(bad, "alice:md5:xyz\n");
         BerthException e = assertThrows(BerthException.class, () -> UsersFile.load(bad));
-        assertEquals("SMTP users file " + bad + " line 1: expected name:pbkdf2-sha256:iterations:salt:hash", e.getMessage());
+        assertTrue(e.getMessage().startsWith("SMTP users file " + bad + " line 1: no password scheme recognized"),
+                e.getMessage());
     }
 }

@@ -55,7 +55,8 @@ class SmtpSessionHandlerTest {
         ch.pipeline().addLast(SmtpSessionHandler.FRAMER, SmtpSessionHandler.newFramer(config));
         ch.pipeline().addLast(SmtpSessionHandler.NAME, new SmtpSessionHandler(config,
                 factory, connection,
-                (dev.berth.smtp.internal.SmtpFramer) ch.pipeline().get(SmtpSessionHandler.FRAMER), pool));
+                (dev.berth.smtp.internal.SmtpFramer) ch.pipeline().get(SmtpSessionHandler.FRAMER), pool,
+                new dev.berth.smtp.internal.SmtpMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "smtp")));
         try {
             ch.register();
         } catch (Exception e) {

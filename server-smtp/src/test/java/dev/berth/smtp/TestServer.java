@@ -2,6 +2,7 @@ package dev.berth.smtp;
 
 import dev.berth.core.Server;
 import dev.berth.smtp.testing.BerthSmtpExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -21,6 +22,8 @@ import java.util.stream.Stream;
 final class TestServer implements AutoCloseable {
     final Server server;
     final MaildirStore store;
+    /** The server's meters, in a registry of the test's own. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final BerthSmtpExtension kit;
 
     TestServer(Path maildir, SmtpConfig config) {
@@ -30,7 +33,7 @@ final class TestServer implements AutoCloseable {
     TestServer(Path maildir, SmtpConfig config, SmtpMessageHandlerFactory factory) {
         this.store = new MaildirStore(maildir, MaildirLayout.SHARED);
         this.kit = BerthSmtpExtension.builder().config(config).messageHandler(factory == null ? store : factory)
-                .configure(b -> b.shutdownTimeout(Duration.ofSeconds(10))).build();
+                .configure(b -> b.shutdownTimeout(Duration.ofSeconds(10)).meterRegistry(meters)).build();
         this.server = kit.start();
     }
 

@@ -4,7 +4,9 @@ import dev.berth.smtp.SmtpAuthenticator;
 import dev.berth.smtp.SmtpConfig;
 import dev.berth.smtp.SmtpReply;
 import java.nio.charset.StandardCharsets;
+import dev.berth.smtp.internal.SmtpMeters.AuthResult;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -20,18 +22,21 @@ final class AuthCommand implements Command {
 
     @Override
     public void run(Session session, String argument) {
+        String[] parts = SPACES.split(argument.trim());
+        String mechanism = parts[0].toUpperCase(Locale.ROOT);
         Optional<SmtpReply> refusal = refusal(session);
         if (refusal.isPresent()) {
+            session.events().auth(mechanism, null, AuthResult.REFUSED);
             session.error(refusal.get());
             return;
         }
-        String[] parts = SPACES.split(argument.trim());
-        SaslExchange exchange = SaslExchange.start(parts[0]);
+        SaslExchange exchange = SaslExchange.start(mechanism);
         if (parts.length > 2 || exchange == null) {
+            session.events().auth(mechanism, null, AuthResult.REFUSED);
             session.error(SmtpReply.of(504, "5.5.4", "Unrecognized authentication type"));
             return;
         }
-        step(session, exchange, exchange.begin(parts.length == 2 ? parts[1] : null));
+        step(session, mechanism, exchange, exchange.begin(parts.length == 2 ? parts[1] : null));
     }
 
     /** Why AUTH may not start now, or empty when it may. */
@@ -56,19 +61,25 @@ final class AuthCommand implements Command {
         return Optional.empty();
     }
 
-    private static void step(Session session, SaslExchange exchange, SaslExchange.Step step) {
+    private static void step(Session session, String mechanism, SaslExchange exchange, SaslExchange.Step step) {
         if (step instanceof SaslExchange.Challenge) {
             session.reply(SmtpReply.plain(334, ((SaslExchange.Challenge) step).base64()));
-            session.nextLineTo(line -> step(session, exchange, exchange.respond(new String(line, StandardCharsets.US_ASCII))));
+            session.nextLineTo(line -> step(session, mechanism, exchange,
+                    exchange.respond(new String(line, StandardCharsets.US_ASCII))));
             return;
         }
         if (step instanceof SaslExchange.Failure) {
-            session.error(failure((SaslExchange.Failure) step));
+            SaslExchange.Failure failure = (SaslExchange.Failure) step;
+            session.events().auth(mechanism, null,
+                    failure.reason() == SaslExchange.Reason.CANCELED ? AuthResult.CANCELED : AuthResult.FAILURE);
+            session.error(failure(failure));
             return;
         }
         SaslExchange.Credentials credentials = (SaslExchange.Credentials) step;
         SmtpAuthenticator authenticator = session.config().authenticator().orElseThrow();
         session.calls().call(authenticator, "authenticate", true, verify(authenticator, credentials), r -> {
+            session.events().auth(mechanism, credentials.user(),
+                    r.isPositive() ? AuthResult.SUCCESS : r == INVALID ? AuthResult.FAILURE : AuthResult.ERROR);
             if (r.isPositive()) {
                 session.state().authenticated(credentials.user());
                 session.reply(r);

@@ -1,7 +1,9 @@
 package dev.berth.smtp.internal;
 
 import dev.berth.smtp.SmtpReply;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The verbs this server knows, each with the command that carries it out; the ones it refuses say how. */
 public final class Commands {
@@ -27,6 +29,16 @@ public final class Commands {
             Map.entry("EXPN", NOT_IMPLEMENTED),
             Map.entry("TURN", NOT_IMPLEMENTED),
             Map.entry("ETRN", NOT_IMPLEMENTED));
+
+    /** The known verbs, in the order the session log counts them (Postfix's where it has one). */
+    static final List<String> VERBS = List.of("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT",
+            "RSET", "NOOP", "VRFY", "HELP", "EXPN", "TURN", "ETRN", "QUIT");
+
+    static {
+        if (!BY_VERB.keySet().equals(Set.copyOf(VERBS))) {
+            throw new AssertionError("Commands.VERBS must list exactly the verbs of the command table");
+        }
+    }
 
     private Commands() {
     }

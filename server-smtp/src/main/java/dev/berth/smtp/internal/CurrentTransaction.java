@@ -18,13 +18,15 @@ final class CurrentTransaction {
     private final SmtpMessageHandlerFactory factory;
     private final HandlerCalls calls;
     private final BiConsumer<MailTransaction, String> addRecipient;
+    private final SessionEvents events;
     private MailTransaction tx;
     private SmtpMessageHandler handler;
     private MessageIntake intake;
 
     CurrentTransaction(SmtpMessageHandlerFactory factory, HandlerCalls calls,
-                       BiConsumer<MailTransaction, String> addRecipient) {
+                       BiConsumer<MailTransaction, String> addRecipient, SessionEvents events) {
         this.factory = factory;
+        this.events = events;
         this.calls = calls;
         this.addRecipient = addRecipient;
     }
@@ -75,8 +77,19 @@ final class CurrentTransaction {
         return intake;
     }
 
-    /** Ends the transaction, if there is one: content still coming is refused, and the handler's {@code onDone} is queued. */
+    /** Ends the transaction, if there is one, without an answer to its message (RSET, STARTTLS, ...): it was aborted. */
     void end(String why) {
+        end(why, null);
+    }
+
+    /**
+     * Ends the transaction, if there is one, as {@code answer} (the reply to its sender or its message;
+     * null when aborted) decided: content still coming is refused, and the handler's {@code onDone} is queued.
+     */
+    void end(String why, SmtpReply answer) {
+        if (tx != null) {
+            events.transactionEnded(answer);
+        }
         if (intake != null) {
             intake.abort(why);
             intake = null;

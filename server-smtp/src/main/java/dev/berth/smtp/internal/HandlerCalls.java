@@ -47,7 +47,7 @@ final class HandlerCalls {
             then.accept(replyOf(handler, method, work));
             return;
         }
-        await(submit(handler, method, work), then);
+        await(submit(handler, method, work), then, () -> { });
     }
 
     /** Queues a call on the blocking executor, behind this session's earlier calls; completes with its reply. */
@@ -71,9 +71,9 @@ final class HandlerCalls {
     /**
      * Waits, with reading paused, for a reply and hands it to {@code then} on the event loop; when the
      * handler timeout passes first, the transaction ends, the client gets {@code 451 4.3.0} and the
-     * late reply is ignored.
+     * late reply is ignored, after {@code onTimeout} has run.
      */
-    void await(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then) {
+    void await(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then, Runnable onTimeout) {
         EventExecutor loop = session.loop();
         session.hold(ClientInput.Hold.HANDLER);
         boolean[] settled = {false};
@@ -83,6 +83,7 @@ final class HandlerCalls {
             }
             settled[0] = true;
             log.warn("SMTP handler for {} gave no reply within {}: transaction ended", remote(), timeout);
+            onTimeout.run();
             abandon("handler timeout");
             if (session.open()) {
                 session.reply(TIMED_OUT);
@@ -107,7 +108,7 @@ final class HandlerCalls {
      * queues behind the stuck call, in order) and this session's later calls go to a fresh queue.
      */
     void abandon(String why) {
-        session.transaction().end(why);
+        session.transaction().end(why, TIMED_OUT);
         queue = new SerialExecutor(blocking);
     }
 

@@ -33,6 +33,7 @@ final class MailCommand implements Command {
             session.error(e.reply());
             return;
         }
+        session.events().address("from", path.address());
         if (path.nonAscii() && !params.smtpUtf8) {
             session.error(SmtpReply.of(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"));
             return;
@@ -42,7 +43,7 @@ final class MailCommand implements Command {
         SmtpMessageHandler h = session.transaction().begin(tx);
         session.calls().call(h, "onMailFrom", HandlerMethods.of(h).onMailFrom, () -> h.onMailFrom(tx), r -> {
             if (!r.isPositive() && session.transaction().is(tx)) {
-                session.transaction().end("sender refused");
+                session.transaction().end("sender refused", r);
             }
             session.reply(r);
         });

@@ -1,26 +1,19 @@
 package dev.berth.smtp.internal;
 
-import java.security.SecureRandom;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** Maildir file and folder names: unique per the Maildir convention, and safe as path elements. */
 public final class MaildirNames {
-    private static final AtomicLong COUNTER = new AtomicLong();
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final long PID = ProcessHandle.current().pid();
-
     private MaildirNames() {
     }
 
     /**
-     * {@code <seconds>.M<micros>P<pid>Q<counter>R<random>.<host>}: the time, process and counter make
-     * it unique on this host, the random part across restarts that reuse a pid within a second.
+     * {@code <seconds>.<queueId>.<host>}: the message's queue id (the one in its {@code Received:}
+     * header and the session log) is the Maildir convention's unique part. It is 68 random bits, so
+     * it is unique across processes and restarts without the pid and counter the convention suggests.
      */
-    public static String unique(String host) {
-        long nowMicros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
-        return (nowMicros / 1_000_000) + ".M" + (nowMicros % 1_000_000) + "P" + PID + "Q" + COUNTER.incrementAndGet()
-                + "R" + Long.toHexString(RANDOM.nextLong() & 0xffffffffffffL) + "." + safeHost(host);
+    public static String forMessage(String queueId, String host) {
+        return System.currentTimeMillis() / 1000 + "." + queueId + "." + safeHost(host);
     }
 
     /** The host part of a name, with '/' and ':' replaced as the convention asks. */

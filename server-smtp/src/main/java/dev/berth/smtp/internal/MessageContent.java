@@ -1,5 +1,6 @@
 package dev.berth.smtp.internal;
 
+import dev.berth.smtp.MailTransaction;
 import dev.berth.smtp.SmtpReply;
 import dev.berth.smtp.internal.SmtpFrame.LineProblem;
 import java.util.concurrent.CompletableFuture;
@@ -121,13 +122,23 @@ public final class MessageContent {
             }
         }
         SmtpReply refusal = refusal(problem, intake);
+        MailTransaction tx = session.transaction().get();
+        long size = intake.size();
+        long began = System.nanoTime();
         CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
         session.calls().await(handlerReply, r -> {
-            session.transaction().end("message done");
+            SmtpReply answer = refusal != null ? refusal : r;
+            // The store time runs from the end of the data to the answer: what the client waits for, fsync included.
+            session.events().messageAnswered(tx, size, refusal != null ? -1 : System.nanoTime() - began, answer);
+            session.transaction().end("message done", answer);
             if (refusal != null) {
                 session.error(refusal);
             } else {
                 session.reply(r);
+            }
+        }, () -> {
+            if (refusal == null) {
+                session.events().storeTimedOut(System.nanoTime() - began);
             }
         });
     }

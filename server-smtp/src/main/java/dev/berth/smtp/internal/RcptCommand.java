@@ -29,6 +29,7 @@ final class RcptCommand implements Command {
             session.error(e.reply());
             return;
         }
+        session.events().address("to", path.address());
         if (!path.parameters().isEmpty()) {
             session.error(SmtpReply.of(555, "5.5.4", "RCPT parameter " + path.parameters().keySet().iterator().next()
                     + " not recognized"));

@@ -33,26 +33,29 @@ public final class Session {
     private final CurrentTransaction transaction;
     private final MessageContent content;
     private final ClientInput input;
+    private final SessionEvents events;
     private Consumer<byte[]> nextLine;
     private boolean draining;
 
     /**
      * A session on the channel of {@code ctx} (the session handler's context), reading through
      * {@code framer}, calling handlers from {@code factory} on {@code blocking}; {@code addRecipient}
-     * is how an accepted recipient joins its transaction.
+     * is how an accepted recipient joins its transaction; what it does is counted in {@code meters}
+     * (its listener's) and written to the session log.
      */
     public Session(SmtpConfig config, ConnectionContext connection, ChannelHandlerContext ctx, SmtpFramer framer,
                    SmtpMessageHandlerFactory factory, Executor blocking,
-                   BiConsumer<MailTransaction, String> addRecipient) {
+                   BiConsumer<MailTransaction, String> addRecipient, SmtpMeters meters) {
         this.config = config;
         this.connection = connection;
         this.ctx = ctx;
+        this.events = new SessionEvents(connection, meters);
         this.input = new ClientInput(ctx.channel(), config, framer);
         this.state = new SessionState(connection, config.serverName());
         this.replies = new ReplyWriter(ctx, config.maxErrors());
         this.timer = new SessionTimer(ctx.executor(), config, this::goodbye);
         this.calls = new HandlerCalls(this, blocking, config.handlerTimeout());
-        this.transaction = new CurrentTransaction(factory, calls, addRecipient);
+        this.transaction = new CurrentTransaction(factory, calls, addRecipient, events);
         this.content = new MessageContent(this);
     }
 
@@ -63,6 +66,7 @@ public final class Session {
 
     /** The connection is up (on implicit TLS: the handshake is done): greet and wait for a command. */
     public void greet() {
+        events.connected();
         reply(SmtpReply.plain(220, config.serverName() + " ESMTP Berth ready"));
         restartTimer();
     }
@@ -72,6 +76,7 @@ public final class Session {
         timer.cancel();
         content.closed();
         transaction.end("connection closed");
+        events.disconnected();
     }
 
     /** The server is stopping: say goodbye now when idle, else once the work under way is answered. */
@@ -89,11 +94,17 @@ public final class Session {
 
     /** Writes {@code r}. */
     void reply(SmtpReply r) {
+        if (!replies.closing()) {
+            events.replied(r);
+        }
         replies.reply(r);
     }
 
     /** Writes a reply to a client mistake: counted, and too many end the session. */
     public void error(SmtpReply r) {
+        if (!replies.closing()) {
+            events.replied(r);
+        }
         if (replies.error(r)) {
             goodbye(TOO_MANY_ERRORS);
         }
@@ -102,6 +113,7 @@ public final class Session {
     /** Writes {@code last}, reads nothing more and closes once it is out. */
     void goodbye(SmtpReply last) {
         if (replies.last(last)) {
+            events.goodbye(last);
             timer.cancel();
             input.stop();
         }
@@ -190,6 +202,16 @@ public final class Session {
 
     HandlerCalls calls() {
         return calls;
+    }
+
+    /** A command line arrived: {@code verb} in upper case, or null when the line is not a readable command. */
+    public void command(String verb) {
+        events.command(verb);
+    }
+
+    /** What the session did so far, for the meters and the session log. */
+    SessionEvents events() {
+        return events;
     }
 
     public MessageContent content() {

@@ -57,8 +57,12 @@ public final class SmtpModuleFactory implements ModuleFactory {
                 ModuleOption.of("smtp-data-timeout", "DURATION", "10m", "Wait for message data before 421 4.4.2 and close."),
                 ModuleOption.of("smtp-handler-timeout", "DURATION", "2m", "Wait for the message handler before 451 4.3.0 ends the transaction."),
                 ModuleOption.of("smtp-require-tls", "BOOL", "false", "Refuse MAIL with 530 5.7.0 until STARTTLS (or on implicit TLS)."),
-                ModuleOption.of("smtp-domains", "LIST", null, "Recipient domains accepted, comma-separated (default: all); others get 550 5.1.1."),
-                ModuleOption.of("smtp-users", "FILE", null, "Users file (name:pbkdf2-sha256:...) enabling AUTH PLAIN LOGIN over TLS."));
+                ModuleOption.of("smtp-domains", "LIST", null,
+                        "Recipient domains accepted, comma-separated (default: all); others get 550 5.1.1. Reloadable.")
+                        .reloadable(),
+                ModuleOption.of("smtp-users", "FILE", null, "Users file enabling AUTH PLAIN LOGIN over TLS: lines from"
+                        + " htpasswd -B, doveadm pw (BLF-CRYPT, SHA512-CRYPT, ARGON2ID) or Berth's pbkdf2-sha256."
+                        + " Re-read on reload.").reloadable());
     }
 
     @Override

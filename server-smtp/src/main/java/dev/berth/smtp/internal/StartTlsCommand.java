@@ -25,6 +25,7 @@ final class StartTlsCommand implements Command {
             session.error(SmtpReply.of(502, "5.5.1", "STARTTLS not available"));
         } else {
             session.transaction().end("STARTTLS");
+            session.events().startTlsBegun();
             StartTls.begin(session.ctx(), Session.FRAMER, session.input()::freshFramer, Unpooled.wrappedBuffer(READY.wireBytes()),
                     ssl -> {
                         // RFC 3207 4.2: forget everything learnt from the client in plaintext. Core dropped
@@ -32,6 +33,7 @@ final class StartTlsCommand implements Command {
                         session.state().forget();
                         session.transaction().end("TLS started");
                         session.restartTimer();
+                        session.events().tlsEstablished();
                     });
         }
     }

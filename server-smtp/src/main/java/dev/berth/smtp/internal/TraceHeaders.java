@@ -51,10 +51,6 @@ public final class TraceHeaders {
 
     /** Keeps client-chosen text from breaking the header: no CR, LF or other controls. */
     private static String clean(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            b.append(c < 32 || c == 127 ? '?' : c);
-        }
-        return b.toString();
+        return ClientText.printable(s);
     }
 }

@@ -6,6 +6,7 @@ import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.SmtpConfig;
 import dev.berth.smtp.SmtpMessageHandlerFactory;
 import dev.berth.smtp.TestAccess;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -44,7 +45,8 @@ final class SessionFixture {
             throw new AssertionError(e);
         }
         ConnectionContext connection = new FakeConnection(channel, ListenerConfig.tcp("smtp").tlsMode(tlsMode).build(), null);
-        session = new Session(config, connection, ctx[0], framer, factory, blocking::add, TestAccess.ADD_RECIPIENT);
+        session = new Session(config, connection, ctx[0], framer, factory, blocking::add, TestAccess.ADD_RECIPIENT,
+                new SmtpMeters(new SimpleMeterRegistry(), "smtp"));
     }
 
     /** The client has greeted with EHLO. */
