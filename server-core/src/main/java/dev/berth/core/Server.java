@@ -66,6 +66,8 @@ public final class Server implements AutoCloseable {
     private final Map<String, InetAddress> boundHosts = new LinkedHashMap<>();
     private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
+    /** Each TCP listener's limits for the connections it accepts next: its configuration's, until {@link #updateLimits}. */
+    private final Map<String, Limits> liveLimits = new java.util.concurrent.ConcurrentHashMap<>();
     private ChannelGroup connections;
     private Transports transports;
     private EventLoopGroup acceptors;
@@ -156,6 +158,7 @@ public final class Server implements AutoCloseable {
                     module.applicationProtocols());
             ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits());
             limiters.put(l.name(), limiter);
+            liveLimits.put(l.name(), l.limits());
             ServerBootstrap b = new ServerBootstrap()
                     .group(acceptors, workers)
                     .channel(transports.serverChannel())
@@ -248,8 +251,12 @@ public final class Server implements AutoCloseable {
             TlsHandlers.installAtAccept(p, t);
         });
         p.addLast(PipelineNames.CONNECTION_LIMIT, limiter);
-        if (!l.limits().idleTimeout().isZero()) {
-            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(l.limits().idleTimeout()));
+        Limits limits = liveLimits.getOrDefault(l.name(), l.limits());
+        if (limits != l.limits()) {
+            ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh()));
+        }
+        if (!limits.idleTimeout().isZero()) {
+            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(limits.idleTimeout()));
         }
         p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
         if (tls.map(t -> t.mode() == TlsMode.IMPLICIT).orElse(false)) {
@@ -321,6 +328,43 @@ public final class Server implements AutoCloseable {
             service = tls;
         }
         return service.reload();
+    }
+
+    /**
+     * Gives a running TCP listener new limits (connections in total and per client address, idle
+     * timeout, write buffer) for the connections it accepts from now on; open connections keep the idle
+     * timeout and buffer they started with, and count towards the new connection limits. What SIGHUP
+     * does when the configuration's limits change.
+     *
+     * @return false when no TCP listener of that name is running (UDP listeners keep their limits)
+     */
+    public synchronized boolean updateLimits(String listener, Limits limits) {
+        java.util.Objects.requireNonNull(limits, "limits");
+        ConnectionLimiter limiter = limiters.get(listener);
+        if (state != State.STARTED || limiter == null) {
+            return false;
+        }
+        limiter.limits(limits);
+        liveLimits.put(listener, limits);
+        log.info("listener {}: limits for new connections: {}", listener, limits);
+        return true;
+    }
+
+    /**
+     * Hands a running module's service the module {@code updated} (same name, made from re-read
+     * configuration) through {@link ProtocolService#reconfigure}; what SIGHUP does for a module whose
+     * reloadable options changed.
+     *
+     * @return true when the service took the new settings; false when the server is not running, has
+     *         no module of that name, or the module can change nothing live
+     * @throws BerthException when the service refuses the new settings; it keeps the old ones
+     */
+    public boolean reconfigure(ProtocolModule updated) {
+        ProtocolService service;
+        synchronized (this) {
+            service = state == State.STARTED ? services.get(updated.name()) : null;
+        }
+        return service != null && service.reconfigure(updated);
     }
 
     /** Stops gracefully within the configured shutdown timeout. */
