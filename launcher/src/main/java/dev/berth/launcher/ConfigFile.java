@@ -84,9 +84,8 @@ final class ConfigFile {
     private record Reading(Path path, ConfigLayout layout, Map<String, Entry> out) {
 
         void block(Node node, String prefix) {
-            String where = prefix.isEmpty() ? "the file" : prefix;
             if (!(node instanceof MappingNode map)) {
-                throw fail(node, prefix.isEmpty() ? "" : prefix, where + " must be a map of keys to values");
+                throw fail(node, prefix, (prefix.isEmpty() ? "the file " : "") + "must be a map of keys to values");
             }
             Set<String> seen = new HashSet<>();
             for (NodeTuple t : map.getValue()) {

@@ -217,7 +217,7 @@ public final class Launcher {
                 .map(Path::of);
     }
 
-    private static List<ModuleOption> globalOptions() {
+    static List<ModuleOption> globalOptions() {
         List<ModuleOption> o = new ArrayList<>();
         o.add(ModuleOption.of("protocols", "LIST", null, "Protocol modules to serve, e.g. echo,http (default: all found)."));
         o.add(ModuleOption.of("host", "ADDR", "0.0.0.0", "Address every listener binds unless its --NAME-host says otherwise."));
