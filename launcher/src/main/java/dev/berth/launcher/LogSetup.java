@@ -69,7 +69,14 @@ final class LogSetup {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.newDocumentBuilder().parse(file.toFile());
+            javax.xml.parsers.DocumentBuilder parser = f.newDocumentBuilder();
+            parser.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+                @Override
+                public void fatalError(SAXParseException e) throws SAXException {
+                    throw e; // reported below in one line, not printed by the parser as well
+                }
+            });
+            parser.parse(file.toFile());
             return Optional.empty();
         } catch (SAXParseException e) {
             return Optional.of(where + "line " + e.getLineNumber() + ": not well-formed XML: " + e.getMessage());
@@ -128,9 +135,10 @@ final class LogSetup {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (custom.isPresent()) {
             if (levelGiven) {
-                LoggerFactory.getLogger(LogSetup.class).info("--log-level {} replaces the root level {} of {}",
-                        level, root.getLevel(), custom.get());
+                Level before = root.getLevel();
                 root.setLevel(l);
+                LoggerFactory.getLogger(LogSetup.class).info("--log-level {} replaces the root level {} of {}",
+                        level, before, custom.get());
             }
             return;
         }
@@ -152,6 +160,12 @@ final class LogSetup {
         }
         JsonEncoder json = new JsonEncoder();
         json.setContext(context);
+        // the message as read ("listening https tcp://...") besides its template; no per-line context noise
+        json.setWithFormattedMessage(true);
+        json.setWithArguments(false);
+        json.setWithContext(false);
+        json.setWithSequenceNumber(false);
+        json.setWithNanoseconds(false);
         json.start();
         console.stop();
         console.setEncoder(json);
