@@ -64,8 +64,9 @@ final class ConfigLayout {
         for (ModuleFactory m : modules) {
             List<ModuleOption> own = fresh(m.options(), seen);
             if (!own.isEmpty()) {
-                out.add(new Section(m.name().toUpperCase(java.util.Locale.ROOT) + " module: --" + m.name() + "-*",
-                        List.of(m.name()), own));
+                boolean prefixed = own.stream().allMatch(o -> o.name().startsWith(m.name() + "-"));
+                out.add(new Section(m.name().toUpperCase(java.util.Locale.ROOT) + " module"
+                        + (prefixed ? ": --" + m.name() + "-*" : ""), List.of(m.name()), own));
             }
             for (ListenerConfig l : m.defaultListeners()) {
                 listeners.add(new Section("Listener " + l.name() + " (" + m.name() + "): --" + l.name() + "-*",
