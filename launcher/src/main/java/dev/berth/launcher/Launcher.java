@@ -36,7 +36,8 @@ import picocli.CommandLine.ParseResult;
  * gracefully on SIGTERM or SIGINT. It is the only place that knows flags, environment variables and
  * the logging backend; the runtime it builds ({@link Server}) knows none of them.
  *
- * <p>Every flag also reads {@code BERTH_} plus its name in upper snake case from the environment.
+ * <p>Every flag also reads {@code BERTH_} plus its name in upper snake case from the environment, and
+ * a key of the {@code --config} YAML file (see {@code docs/configuration.md}); SIGHUP re-reads them.
  * A bad flag or a listener that cannot bind ends the process with one line on standard error and a
  * non-zero exit code: 2 for bad configuration, 1 when the server cannot start.
  */
@@ -237,6 +238,8 @@ public final class Launcher {
     private static CommandSpec spec(ConfigLayout layout, List<ModuleFactory> modules) {
         CommandSpec spec = CommandSpec.create().name("berth").mixinStandardHelpOptions(true)
                 .version("Berth " + version());
+        // a value such as "${HOME}/x" from the file or environment is taken as written, not expanded by picocli
+        spec.interpolateVariables(false);
         spec.usageMessage()
                 .description("Serves the protocol modules on the class path: "
                         + String.join(", ", modules.stream().map(ModuleFactory::name).toArray(String[]::new)) + ".",

@@ -4,7 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-/** Turns SIGTERM and SIGINT into a graceful stop, so the process can finish work and exit 0. */
+/**
+ * Turns SIGTERM and SIGINT into a graceful stop, so the process can finish work and exit 0, and SIGHUP
+ * into a re-read of the configuration.
+ */
 final class Signals {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
@@ -24,7 +27,7 @@ final class Signals {
         }
     }
 
-    /** Runs {@code action} on SIGHUP (certificate reload). */
+    /** Runs {@code action} on SIGHUP: re-read the configuration ({@link ConfigReload}), which reloads the TLS files too. */
     static void onHangUp(Runnable action) {
         try {
             Signal.handle(new Signal("HUP"), s -> action.run());

@@ -26,17 +26,37 @@ class ConfigExampleTest {
 
     @Test
     void theShippedExamplePrintsBackAsTheEffectiveConfiguration() throws Exception {
-        Path out = dir.resolve("printed.yaml");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                ModuleJars.of("distribution").toString(), "--config", example().toString(), "--print-config")
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        String printed = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), printed);
+        String printed = printConfig(example());
+        assertTrue(printed.startsWith("0 "), printed);
         assertTrue(printed.contains("\ndata-dir: /var/lib/berth\n"), printed);
         assertTrue(printed.contains("\nsmtp:\n"), printed);
         assertTrue(printed.contains("  domains:\n    - example.com\n    - example.org\n"), printed);
         assertTrue(printed.contains("  smtp:\n    enabled: true\n    port: 2525\n"), printed);
+    }
+
+    @Test
+    void everyYamlExampleOfTheConfigurationPageIsAFileBerthJarAccepts() throws Exception {
+        String page = Files.readString(Path.of(System.getProperty("berth.root"), "docs", "configuration.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(page);
+        int examples = 0;
+        while (m.find()) {
+            Path f = dir.resolve("example-" + ++examples + ".yaml");
+            Files.writeString(f, m.group(1));
+            String printed = printConfig(f);
+            assertTrue(printed.startsWith("0 # berth --print-config"), "example " + examples + ":\n" + m.group(1) + printed);
+        }
+        assertEquals(2, examples, "the page's YAML examples");
+    }
+
+    /** {@code berth.jar --config FILE --print-config}: its exit code, a space, and its output. */
+    private String printConfig(Path config) throws Exception {
+        Path out = dir.resolve("printed.yaml");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                ModuleJars.of("distribution").toString(), "--config", config.toString(), "--print-config")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return p.exitValue() + " " + Files.readString(out, StandardCharsets.UTF_8);
     }
 
     @Test
