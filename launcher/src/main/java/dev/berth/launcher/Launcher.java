@@ -23,6 +23,7 @@ import java.util.function.Function;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -55,13 +56,16 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        // Handlers first: a SIGTERM right after the ready file is written must stop gracefully, not race them.
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<ConfigReload> reload = new AtomicReference<>();
+        Signals.onStop(stop::countDown);
+        Signals.onHangUp(() -> Optional.ofNullable(reload.get()).ifPresent(ConfigReload::reload));
         Launch launch = launch(args, System.out, System.err);
         if (launch.server == null) {
             System.exit(launch.exitCode);
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onStop(stop::countDown);
-        Signals.onHangUp(launch.reload::reload);
+        reload.set(launch.reload);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stop.getCount() > 0) {
                 launch.server.stop();

@@ -9,20 +9,24 @@ import sun.misc.Signal;
  * into a re-read of the configuration.
  */
 final class Signals {
-    private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
     private Signals() {
+    }
+
+    /** Looked up when a signal comes, not at class load: the handlers are installed before logging is set up. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Signals.class);
     }
 
     static void onStop(Runnable stop) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), s -> {
-                    log.info("SIG{} received: stopping gracefully", name);
+                    log().info("SIG{} received: stopping gracefully", name);
                     stop.run();
                 });
             } catch (IllegalArgumentException e) {
-                log.debug("cannot handle SIG{} here: {}", name, e.getMessage());
+                log().debug("cannot handle SIG{} here: {}", name, e.getMessage());
             }
         }
     }
@@ -32,7 +36,7 @@ final class Signals {
         try {
             Signal.handle(new Signal("HUP"), s -> action.run());
         } catch (IllegalArgumentException e) {
-            log.debug("cannot handle SIGHUP here: {}", e.getMessage());
+            log().debug("cannot handle SIGHUP here: {}", e.getMessage());
         }
     }
 }

@@ -93,9 +93,11 @@ class LauncherProcessTest {
         Process p = start(jvm, all, log);
         try {
             waitFor(ready, p);
-            p.destroy();
+            p.destroy(); // SIGTERM at once: the handlers are in place before the ready file is written
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-            return Files.readString(log, StandardCharsets.UTF_8);
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            return out;
         } finally {
             p.destroyForcibly();
         }
