@@ -6,6 +6,8 @@ import dev.berth.core.Server;
 import dev.berth.core.launch.ModuleOption;
 import dev.berth.core.launch.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.Transport;
+import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsReload;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +31,8 @@ import picocli.CommandLine;
  */
 final class ConfigReload {
     private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
+    /** The one TLS flag a running server keeps: the file watch is set up at start. */
+    private static final String TLS_WATCH_INTERVAL = "tls-reload-interval";
     /** The listener flags {@link Server#updateLimits} applies, after {@code --NAME-}. */
     private static final Set<String> LIVE_LISTENER_FLAGS = Set.of(
             "max-connections", "max-connections-per-ip", "idle-timeout", "write-buffer-low", "write-buffer-high");
@@ -76,7 +80,11 @@ final class ConfigReload {
                 changed.add(o.name());
             }
         }
-        tls(changed, applied, restart, layout);
+        try {
+            tls(next, planned, changed, applied, restart, merged);
+        } catch (BerthException e) {
+            return refused(name, next.describe(e));
+        }
         for (String flag : List.copyOf(changed)) {
             if (flag.equals("log-level")) {
                 LogSetup.apply(next.settings().string("log-level", "info"),
@@ -103,22 +111,39 @@ final class ConfigReload {
     }
 
     /**
-     * The TLS material is read again from its files in any case (their content may have changed under
-     * the same names); new file names or other TLS settings need a restart, since each listener's TLS
-     * setup is fixed when it binds.
+     * New TLS settings (file names, policy, ...) are loaded for every TLS listener and switched in for
+     * new connections; without such a change the material is read again from the same files (their
+     * content may have changed). Only the file watch's interval needs a restart. Bad new material
+     * refuses the whole reload, before anything else is applied.
      */
-    private void tls(Set<String> changed, List<String> applied, Set<String> restart, ConfigLayout layout) {
+    private void tls(EffectiveSettings next, Server planned, Set<String> changed, List<String> applied,
+                     Set<String> restart, Map<String, String> merged) {
+        ConfigLayout layout = next.layout();
+        List<String> tlsFlags = changed.stream()
+                .filter(f -> layout.section(f).map(s -> s.block().equals(List.of(ConfigLayout.TLS))).orElse(false)).toList();
+        changed.removeAll(tlsFlags);
+        List<String> live = tlsFlags.stream().filter(f -> !f.equals(TLS_WATCH_INTERVAL)).toList();
+        tlsFlags.stream().filter(f -> f.equals(TLS_WATCH_INTERVAL)).forEach(f -> restart.add(layout.key(f)));
+        Optional<TlsConfig> updated = planned.config().listeners().stream()
+                .filter(l -> l.transport() == Transport.TCP).map(ListenerConfig::tls).findFirst();
+        if (!live.isEmpty() && updated.isPresent()) {
+            List<String> switched = server.updateTls(updated.get());
+            for (String f : live) {
+                if (switched.isEmpty()) {
+                    restart.add(layout.key(f)); // no listener serves TLS now: the value waits for a restart
+                } else {
+                    applied.add(layout.key(f));
+                    adopt(merged, next, f);
+                }
+            }
+            return;
+        }
+        live.forEach(f -> restart.add(layout.key(f)));
         List<TlsReload> reloads = server.reloadTls();
         if (!reloads.isEmpty()) {
             boolean ok = reloads.stream().allMatch(TlsReload::reloaded);
             applied.add(ok ? "tls" : "tls (failed, previous certificates kept: "
                     + reloads.stream().filter(r -> !r.reloaded()).map(r -> r.failure().orElse("?")).findFirst().orElse("?") + ")");
-        }
-        for (String flag : List.copyOf(changed)) {
-            if (layout.section(flag).map(s -> s.block().equals(List.of(ConfigLayout.TLS))).orElse(false)) {
-                restart.add(layout.key(flag));
-                changed.remove(flag);
-            }
         }
     }
 

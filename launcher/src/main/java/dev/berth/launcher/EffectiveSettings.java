@@ -77,6 +77,24 @@ final class EffectiveSettings {
                 return Optional.of(m.group(1));
             }
         }
-        return e.setting().map(SettingFlags::flag).filter(f -> layout.option(f).isPresent());
+        Optional<String> bySetting = e.setting().map(SettingFlags::flag).filter(f -> layout.option(f).isPresent());
+        return bySetting.isPresent() ? bySetting : fileValueNamed(message);
+    }
+
+    /**
+     * The flag whose value from the file the message quotes first, e.g. a certificate's path in
+     * "TLS private key /etc/x.key: does not match ..."; core's TLS errors name files, not flags.
+     */
+    private Optional<String> fileValueNamed(String message) {
+        String best = null;
+        int at = Integer.MAX_VALUE;
+        for (Map.Entry<String, String> v : values.entrySet()) {
+            int i = v.getValue().length() < 3 || source(v.getKey()) != Source.FILE ? -1 : message.indexOf(v.getValue());
+            if (i >= 0 && i < at) {
+                at = i;
+                best = v.getKey();
+            }
+        }
+        return Optional.ofNullable(best);
     }
 }

@@ -128,12 +128,35 @@ class ConfigReloadTest {
         assertTrue(Pattern.compile("subject=.*CN ?= ?ec").matcher(after).find(), after);
     }
 
+    private String tlsConfig(String tlsBlock) {
+        return "host: 127.0.0.1\nlog-level: warn\ndata-dir: " + dir + "\n" + tlsBlock
+                + "listeners:\n  upper:\n    port: 0\n    tls: implicit\n";
+    }
+
     @Test
-    void newCertificateFileNamesNeedARestart() throws Exception {
-        start("host: 127.0.0.1\nlog-level: warn\ndata-dir: " + dir + "\nlisteners:\n  upper:\n    port: 0\n    tls: implicit\n");
-        String line = reloadWith("host: 127.0.0.1\nlog-level: warn\ndata-dir: " + dir + "\ntls:\n  cert: "
-                + TestPki.file("ec-chain.pem") + "\n  key: " + TestPki.file("ec-pkcs8.key")
-                + "\nlisteners:\n  upper:\n    port: 0\n    tls: implicit\n");
-        assertEquals("reloaded " + config + ": applied nothing; needs restart: tls.cert, tls.key", line);
+    void newCertificateFileNamesAreServedToTheNextHandshake() throws Exception {
+        start(tlsConfig("tls:\n  cert: " + TestPki.file("rsa-chain.pem") + "\n  key: " + TestPki.file("rsa-pkcs1.key") + "\n"));
+        InetSocketAddress a = launch.server.localAddress("upper");
+
+        String line = reloadWith(tlsConfig("tls:\n  cert: " + TestPki.file("ec-chain.pem") + "\n  key: "
+                + TestPki.file("ec-pkcs8.key") + "\n  reload-interval: 5s\n"));
+
+        assertEquals("reloaded " + config + ": applied tls.cert, tls.key; needs restart: tls.reload-interval", line);
+        String after = OpenSslClient.runUntil(a, "", "Verify return code").output;
+        assertTrue(Pattern.compile("subject=.*CN ?= ?ec").matcher(after).find(), after);
+    }
+
+    @Test
+    void aNewCertificateThatCannotBeLoadedRefusesTheReloadAndTheOldOneIsServed() throws Exception {
+        start(tlsConfig("tls:\n  cert: " + TestPki.file("rsa-chain.pem") + "\n  key: " + TestPki.file("rsa-pkcs1.key") + "\n"));
+        InetSocketAddress a = launch.server.localAddress("upper");
+
+        String line = reloadWith(limited(2, "warn").replace("port: 0\n", "port: 0\n    tls: implicit\n") + "tls:\n  cert: "
+                + TestPki.file("rsa-chain.pem") + "\n  key: " + TestPki.file("ec-pkcs8.key") + "\n");
+
+        assertTrue(line.startsWith("reload of " + config + " refused, the running configuration stays: " + config
+                + ":10: tls.key: TLS private key " + TestPki.file("ec-pkcs8.key") + ": does not match"), line);
+        assertTrue(Pattern.compile("subject=.*CN ?= ?rsa").matcher(OpenSslClient.runUntil(a, "", "Verify return code").output)
+                .find());
     }
 }

@@ -68,6 +68,8 @@ public final class Server implements AutoCloseable {
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
     /** Each TCP listener's limits for the connections it accepts next: its configuration's, until {@link #updateLimits}. */
     private final Map<String, Limits> liveLimits = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each TLS listener's TLS for the connections it accepts next: set at bind, replaced by {@link #updateTls}. */
+    private final Map<String, ListenerTls> liveTls = new java.util.concurrent.ConcurrentHashMap<>();
     private ChannelGroup connections;
     private Transports transports;
     private EventLoopGroup acceptors;
@@ -159,6 +161,7 @@ public final class Server implements AutoCloseable {
             ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits());
             limiters.put(l.name(), limiter);
             liveLimits.put(l.name(), l.limits());
+            listenerTls.ifPresent(t -> liveTls.put(l.name(), t));
             ServerBootstrap b = new ServerBootstrap()
                     .group(acceptors, workers)
                     .channel(transports.serverChannel())
@@ -238,7 +241,8 @@ public final class Server implements AutoCloseable {
     }
 
     private void initConnection(Channel ch, ListenerConfig l, ProtocolService service, ServerContext context,
-                                Optional<ListenerTls> tls, ConnectionLimiter limiter) {
+                                Optional<ListenerTls> bound, ConnectionLimiter limiter) {
+        Optional<ListenerTls> tls = bound.map(t -> liveTls.getOrDefault(l.name(), t));
         DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
         ch.attr(ConnectionContext.KEY).set(c);
         connections.add(ch);
@@ -348,6 +352,35 @@ public final class Server implements AutoCloseable {
         liveLimits.put(listener, limits);
         log.info("listener {}: limits for new connections: {}", listener, limits);
         return true;
+    }
+
+    /**
+     * Gives every running TLS listener new TLS settings (other certificate files, policy, ciphers,
+     * client authentication ...) for the connections it accepts from now on; open connections keep
+     * theirs. The new material is loaded and checked for every listener before any is switched, so
+     * bad settings change nothing. The file watch keeps watching the files given at start; SIGHUP
+     * ({@link #reloadTls()}) reloads the new ones. What SIGHUP does when the TLS settings changed.
+     *
+     * @return the listeners switched; empty when none has TLS or the server is not running
+     * @throws BerthException naming the file or setting when the new material is bad
+     */
+    public synchronized List<String> updateTls(dev.berth.core.tls.TlsConfig updated) {
+        java.util.Objects.requireNonNull(updated, "updated");
+        if (state != State.STARTED) {
+            return List.of();
+        }
+        Map<String, ListenerTls> next = new LinkedHashMap<>();
+        for (ListenerConfig l : config.listeners()) {
+            if (liveTls.containsKey(l.name())) {
+                List<String> alpn = config.modules().get(l.protocol()).applicationProtocols();
+                tls.listener(l.name(), l.tlsMode(), updated, alpn).ifPresent(t -> next.put(l.name(), t));
+            }
+        }
+        liveTls.putAll(next);
+        if (!next.isEmpty()) {
+            log.info("TLS settings replaced for new connections of {}", String.join(", ", next.keySet()));
+        }
+        return List.copyOf(next.keySet());
     }
 
     /**
