@@ -63,6 +63,36 @@ class ServerReconfigureTest {
         assertFalse(stopped.updateLimits("echo", Limits.DEFAULTS));
     }
 
+    @Test
+    void newTlsSettingsReachTheNextHandshakeAndBadOnesChangeNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        dev.berth.core.tls.TlsConfig rsa = dev.berth.core.tls.TlsConfig.builder()
+                .certificateChain(dev.berth.core.tls.TestPki.file("rsa-chain.pem"))
+                .privateKey(dev.berth.core.tls.TestPki.file("rsa-pkcs1.key")).build();
+        try (Server server = Server.builder().module(TestModules.echo("echo")).dataDirectory(dir)
+                .listener(ListenerConfig.tcp("echo").host("127.0.0.1").port(0)
+                        .tlsMode(dev.berth.core.tls.TlsMode.IMPLICIT).tls(rsa).build())
+                .listener(ListenerConfig.tcp("plain").protocol("echo").host("127.0.0.1").port(0).build())
+                .build().start()) {
+            InetSocketAddress a = server.localAddress("echo");
+            dev.berth.core.tls.TlsConfig mismatched = rsa.toBuilder()
+                    .privateKey(dev.berth.core.tls.TestPki.file("ec-pkcs8.key")).build();
+            org.junit.jupiter.api.Assertions.assertThrows(BerthException.class, () -> server.updateTls(mismatched));
+            assertTrue(subject(a).contains("rsa"), "bad material changes nothing");
+
+            assertEquals(java.util.List.of("echo"), server.updateTls(rsa.toBuilder()
+                    .certificateChain(dev.berth.core.tls.TestPki.file("ec-chain.pem"))
+                    .privateKey(dev.berth.core.tls.TestPki.file("ec-pkcs8.key")).build()), "the plaintext listener stays so");
+            assertTrue(subject(a).contains("ec"), "the next handshake gets the new certificate");
+        }
+    }
+
+    private static String subject(InetSocketAddress a) {
+        String out = dev.berth.core.tls.OpenSslClient.runUntil(a, "", "Verify return code").output;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("subject=.*CN ?= ?(\\w+)").matcher(out);
+        assertTrue(m.find(), out);
+        return m.group(1);
+    }
+
     /** A module whose service takes on new settings, and remembers the module it was given. */
     private record Reconfigurable(String name, AtomicReference<ProtocolModule> given) implements ProtocolModule {
         @Override
