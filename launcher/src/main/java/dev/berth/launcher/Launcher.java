@@ -1,6 +1,5 @@
 package dev.berth.launcher;
 
-import ch.qos.logback.classic.Level;
 import dev.berth.core.BerthException;
 import dev.berth.core.IoTransport;
 import dev.berth.core.ListenerConfig;
@@ -20,10 +19,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -37,12 +38,15 @@ import picocli.CommandLine.ParseResult;
  * gracefully on SIGTERM or SIGINT. It is the only place that knows flags, environment variables and
  * the logging backend; the runtime it builds ({@link Server}) knows none of them.
  *
- * <p>Every flag also reads {@code BERTH_} plus its name in upper snake case from the environment.
+ * <p>Every flag also reads {@code BERTH_} plus its name in upper snake case from the environment, and
+ * a key of the {@code --config} YAML file (see {@code docs/configuration.md}); SIGHUP re-reads them.
  * A bad flag or a listener that cannot bind ends the process with one line on standard error and a
  * non-zero exit code: 2 for bad configuration, 1 when the server cannot start.
  */
 public final class Launcher {
-    private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+    /** The flags that are no config file keys: the file itself, and printing the effective configuration. */
+    static final String CONFIG = "config";
+    static final String PRINT_CONFIG = "print-config";
 
     /** Exit code for a bad flag, environment variable or file. */
     public static final int EXIT_CONFIG = 2;
@@ -53,13 +57,16 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        // Handlers first: a SIGTERM right after the ready file is written must stop gracefully, not race them.
+        CountDownLatch stop = new CountDownLatch(1);
+        AtomicReference<ConfigReload> reload = new AtomicReference<>();
+        Signals.onStop(stop::countDown);
+        Signals.onHangUp(() -> Optional.ofNullable(reload.get()).ifPresent(ConfigReload::reload));
         Launch launch = launch(args, System.out, System.err);
         if (launch.server == null) {
             System.exit(launch.exitCode);
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onStop(stop::countDown);
-        Signals.onHangUp(launch.server::reloadTls);
+        reload.set(launch.reload);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stop.getCount() > 0) {
                 launch.server.stop();
@@ -78,29 +85,47 @@ public final class Launcher {
     public static final class Launch {
         public final Server server;
         public final int exitCode;
+        /** What SIGHUP does to the started server: re-read the configuration and apply what can change. */
+        final ConfigReload reload;
 
         Launch(Server server, int exitCode) {
+            this(server, exitCode, null);
+        }
+
+        Launch(Server server, int exitCode, ConfigReload reload) {
             this.server = server;
             this.exitCode = exitCode;
+            this.reload = reload;
         }
     }
 
     /** Parses the flags and starts the server; prints help, version or a one-line error instead. */
     public static Launch launch(String[] args, PrintStream out, PrintStream err) {
+        return launch(args, System::getenv, out, err);
+    }
+
+    /** {@link #launch(String[], PrintStream, PrintStream)} with the environment given, for tests. */
+    static Launch launch(String[] args, Function<String, String> env, PrintStream out, PrintStream err) {
+        Optional<String> logging = LogSetup.checkBeforeLogging();
+        if (logging.isPresent()) {
+            err.println("berth: " + logging.get());
+            return new Launch(null, EXIT_CONFIG);
+        }
         List<ModuleFactory> found = new ArrayList<>();
         ServiceLoader.load(ModuleFactory.class).forEach(found::add);
-        CommandSpec spec = spec(found);
-        CommandLine cl = new CommandLine(spec);
-        cl.setDefaultValueProvider(arg -> arg instanceof OptionSpec
-                ? System.getenv(ModuleOption.environmentVariable(((OptionSpec) arg).longestName().substring(2)))
-                : null);
-        ParseResult parsed;
+        ConfigLayout layout = ConfigLayout.of(globalOptions(), found);
+        CommandSpec spec = spec(layout, found);
+        Resolved resolved;
         try {
-            parsed = cl.parseArgs(args);
+            resolved = resolve(args, env, layout, spec);
         } catch (CommandLine.ParameterException e) {
             err.println("berth: " + e.getMessage() + " (see --help)");
             return new Launch(null, EXIT_CONFIG);
+        } catch (BerthException e) {
+            err.println("berth: " + e.getMessage());
+            return new Launch(null, EXIT_CONFIG);
         }
+        CommandLine cl = resolved.commandLine;
         if (cl.isUsageHelpRequested()) {
             cl.usage(out);
             return new Launch(null, 0);
@@ -109,25 +134,96 @@ public final class Launcher {
             cl.printVersionHelp(out);
             return new Launch(null, 0);
         }
+        EffectiveSettings effective = resolved.settings;
+        if (resolved.printConfig) {
+            out.print(ConfigPrinter.print(effective));
+            return new Launch(null, 0);
+        }
+        Optional<String> loggingErrors = LogSetup.configurationErrors();
+        if (loggingErrors.isPresent()) {
+            err.println("berth: " + loggingErrors.get());
+            return new Launch(null, EXIT_CONFIG);
+        }
         try {
-            ModuleSettings settings = settings(spec);
-            setLogLevel(settings.string("log-level", "info"));
+            ModuleSettings settings = effective.settings();
+            LogSetup.apply(settings.string("log-level", "info"),
+                    effective.source("log-level") != EffectiveSettings.Source.DEFAULT,
+                    settings.string("log-format", "text"),
+                    effective.source("log-format") != EffectiveSettings.Source.DEFAULT);
             Server server = build(found, settings).start();
-            return new Launch(server, 0);
+            return new Launch(server, 0, new ConfigReload(server, effective,
+                    () -> resolve(args, env, layout, spec(layout, found)).settings,
+                    s -> build(found, s)));
         } catch (BerthException e) {
             boolean start = e.getMessage() != null && e.getMessage().startsWith("listener ")
                     && e.getMessage().contains("cannot bind");
-            err.println("berth: " + e.getMessage() + SettingFlags.hint(e, spec));
-            log.debug("start-up failed", e);
+            err.println("berth: " + effective.describe(e));
+            log().debug("start-up failed", e);
             return new Launch(null, start ? EXIT_START : EXIT_CONFIG);
         } catch (RuntimeException e) {
             err.println("berth: cannot start: " + e + " (--log-level debug shows where)");
-            log.debug("start-up failed", e);
+            log().debug("start-up failed", e);
             return new Launch(null, EXIT_START);
         }
     }
 
-    private static List<ModuleOption> globalOptions() {
+    /** The parsed command line and the settings it and the environment and the config file give. */
+    private record Resolved(CommandLine commandLine, EffectiveSettings settings, boolean printConfig) {
+    }
+
+    /**
+     * Reads the config file ({@code --config} or {@code BERTH_CONFIG}) and parses the flags with
+     * precedence flag, then environment, then file, then default; what SIGHUP runs again.
+     */
+    private static Resolved resolve(String[] args, Function<String, String> env, ConfigLayout layout, CommandSpec spec) {
+        Optional<ConfigFile> file = configPath(args, env).map(p -> ConfigFile.load(p, layout));
+        CommandLine cl = new CommandLine(spec);
+        GroupedHelp.install(cl, layout);
+        cl.setDefaultValueProvider(arg -> {
+            if (!(arg instanceof OptionSpec o) || !o.longestName().startsWith("--")) {
+                return null;
+            }
+            String name = o.longestName().substring(2);
+            String fromEnv = env.apply(ModuleOption.environmentVariable(name));
+            if (fromEnv != null) {
+                return fromEnv;
+            }
+            return file.flatMap(f -> f.entry(name)).map(ConfigFile.Entry::value).orElse(null);
+        });
+        ParseResult parsed = cl.parseArgs(args);
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, EffectiveSettings.Source> sources = new HashMap<>();
+        for (ModuleOption o : layout.options()) {
+            OptionSpec spec1 = spec.findOption("--" + o.name());
+            Object v = spec1 == null ? null : spec1.getValue();
+            if (v != null) {
+                values.put(o.name(), v.toString());
+            }
+            sources.put(o.name(), parsed.hasMatchedOption("--" + o.name()) ? EffectiveSettings.Source.FLAG
+                    : env.apply(ModuleOption.environmentVariable(o.name())) != null ? EffectiveSettings.Source.ENVIRONMENT
+                    : file.flatMap(f -> f.entry(o.name())).isPresent() ? EffectiveSettings.Source.FILE
+                    : EffectiveSettings.Source.DEFAULT);
+        }
+        boolean print = parsed.hasMatchedOption("--" + PRINT_CONFIG);
+        return new Resolved(cl, new EffectiveSettings(layout, file, values, sources), print);
+    }
+
+    /** {@code --config FILE} or {@code --config=FILE} among the arguments, else {@code BERTH_CONFIG}. */
+    private static Optional<Path> configPath(String[] args, Function<String, String> env) {
+        String flag = "--" + CONFIG;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(flag) && i + 1 < args.length) {
+                return Optional.of(Path.of(args[i + 1]));
+            }
+            if (args[i].startsWith(flag + "=")) {
+                return Optional.of(Path.of(args[i].substring(flag.length() + 1)));
+            }
+        }
+        return Optional.ofNullable(env.apply(ModuleOption.environmentVariable(CONFIG))).filter(s -> !s.isBlank())
+                .map(Path::of);
+    }
+
+    static List<ModuleOption> globalOptions() {
         List<ModuleOption> o = new ArrayList<>();
         o.add(ModuleOption.of("protocols", "LIST", null, "Protocol modules to serve, e.g. echo,http (default: all found)."));
         o.add(ModuleOption.of("host", "ADDR", "0.0.0.0", "Address every listener binds unless its --NAME-host says otherwise."));
@@ -138,36 +234,38 @@ public final class Launcher {
         o.add(ModuleOption.of("event-loop-threads", "N", "0", "Event-loop threads; 0 means two per core."));
         o.add(ModuleOption.of("shutdown-timeout", "DURATION", "10s", "How long a graceful stop waits for work in flight."));
         o.add(ModuleOption.of("log-level", "LEVEL", "info", "trace, debug, info, warn or error."));
+        o.add(ModuleOption.of("log-format", "FORMAT", "text",
+                "Console log format: text, or json (logback's JSON encoder, key-value pairs as keys)."));
         o.addAll(TlsOptions.options());
         o.addAll(AdminOptions.options());
         return o;
     }
 
-    private static CommandSpec spec(List<ModuleFactory> modules) {
+    private static CommandSpec spec(ConfigLayout layout, List<ModuleFactory> modules) {
         CommandSpec spec = CommandSpec.create().name("berth").mixinStandardHelpOptions(true)
                 .version("Berth " + version());
+        // a value such as "${HOME}/x" from the file or environment is taken as written, not expanded by picocli
+        spec.interpolateVariables(false);
         spec.usageMessage()
                 .description("Serves the protocol modules on the class path: "
                         + String.join(", ", modules.stream().map(ModuleFactory::name).toArray(String[]::new)) + ".",
                         "Every flag can also be set with the environment variable BERTH_<FLAG> "
-                                + "(upper snake case, e.g. --echo-port is BERTH_ECHO_PORT).")
+                                + "(upper snake case, e.g. --echo-port is BERTH_ECHO_PORT), or in the --config file "
+                                + "under the key its help names. A flag wins over its variable, which wins over the file.")
                 .showDefaultValues(true)
                 .abbreviateSynopsis(true)
-                .sortOptions(false);
-        List<ModuleOption> all = new ArrayList<>(globalOptions());
-        for (ModuleFactory m : modules) {
-            all.addAll(m.options());
-            for (ListenerConfig l : m.defaultListeners()) {
-                all.addAll(ListenerOptions.options(l, m.enabledByDefault(l.name())));
-            }
-        }
-        Map<String, Boolean> seen = new HashMap<>();
-        for (ModuleOption o : all) {
-            if (seen.put(o.name(), Boolean.TRUE) != null) {
-                continue;
-            }
+                .sortOptions(false)
+                .width(110);
+        spec.addOption(OptionSpec.builder("--" + CONFIG).type(String.class).arity("1").paramLabel("FILE")
+                .description("YAML configuration file whose keys mirror the flags (see docs/configuration.md).",
+                        "Env: " + ModuleOption.environmentVariable(CONFIG)).build());
+        spec.addOption(OptionSpec.builder("--" + PRINT_CONFIG).arity("0")
+                .description("Print the effective configuration as a config file (secrets masked) and exit.").build());
+        for (ModuleOption o : layout.options()) {
             OptionSpec.Builder b = OptionSpec.builder("--" + o.name()).type(String.class).arity("1")
-                    .paramLabel(o.label()).description(o.description());
+                    .paramLabel(o.label()).description(o.description(),
+                            "Env: " + o.environmentVariable() + "  File: " + layout.key(o.name())
+                                    + (o.isReloadable() ? "  (SIGHUP applies it)" : ""));
             if (o.secret()) {
                 b.showDefaultValue(CommandLine.Help.Visibility.NEVER).interactive(false);
             } else if (o.defaultValue() != null) {
@@ -176,17 +274,6 @@ public final class Launcher {
             spec.addOption(b.build());
         }
         return spec;
-    }
-
-    private static ModuleSettings settings(CommandSpec spec) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (OptionSpec o : spec.options()) {
-            Object v = o.getValue();
-            if (v != null && o.longestName().startsWith("--")) {
-                values.put(o.longestName().substring(2), v.toString());
-            }
-        }
-        return new ModuleSettings(values);
     }
 
     /** The server the settings describe: selected modules, configured, on their listeners. */
@@ -231,15 +318,9 @@ public final class Launcher {
         return b.build();
     }
 
-    private static void setLogLevel(String level) {
-        String l = level.toUpperCase(Locale.ROOT);
-        if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(l)) {
-            throw ModuleSettings.bad("log-level", level, "one of trace, debug, info, warn, error, off");
-        }
-        org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root instanceof ch.qos.logback.classic.Logger) {
-            ((ch.qos.logback.classic.Logger) root).setLevel(Level.toLevel(l));
-        }
+    /** Looked up when first needed, not at class load: a custom logback file is checked before logback reads it. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Launcher.class);
     }
 
     private static String version() {

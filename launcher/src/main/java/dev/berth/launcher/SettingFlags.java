@@ -1,12 +1,9 @@
 package dev.berth.launcher;
 
-import dev.berth.core.BerthException;
 import java.util.Map;
-import java.util.Optional;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Maps a setting named by a {@link BerthException} in the API's terms ({@code listener.https.tlsMode},
+ * Maps a setting named by a {@link dev.berth.core.BerthException} in the API's terms ({@code listener.https.tlsMode},
  * {@code tls.privateKey}) to the flag a launcher user set it with ({@code --https-tls}, {@code --tls-key}).
  */
 final class SettingFlags {
@@ -25,15 +22,6 @@ final class SettingFlags {
             Map.entry("allowExpired", "tls-allow-expired"), Map.entry("reloadInterval", "tls-reload-interval"));
 
     private SettingFlags() {
-    }
-
-    /** The flag of the failed setting, as {@code " (--flag)"}, or nothing when the message already names it. */
-    static String hint(BerthException e, CommandSpec spec) {
-        Optional<String> flag = e.setting().map(SettingFlags::flag).filter(f -> spec.findOption("--" + f) != null);
-        if (flag.isEmpty() || String.valueOf(e.getMessage()).contains("--" + flag.get())) {
-            return "";
-        }
-        return " (--" + flag.get() + ")";
     }
 
     /** {@code listener.NAME.FIELD} becomes {@code NAME-flag}; {@code tls.FIELD} its {@code tls-} flag. */

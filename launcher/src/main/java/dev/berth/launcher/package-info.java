@@ -1,6 +1,7 @@
 /**
  * The command line of every runnable Berth jar: flags and {@code BERTH_*} environment variables
- * (picocli), logging set-up (logback), signals, exit codes, and the mapping of configuration errors to
- * the flag that caused them.
+ * (picocli), the {@code --config} YAML file whose keys mirror the flags ({@code ConfigLayout}),
+ * {@code --print-config}, logging set-up (logback), signals (SIGHUP re-reads the configuration), exit
+ * codes, and the mapping of configuration errors to the flag, or file line, that caused them.
  */
 package dev.berth.launcher;

@@ -78,6 +78,10 @@ public final class Server implements AutoCloseable {
     private final Map<String, InetAddress> boundHosts = new LinkedHashMap<>();
     private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
+    /** Each TCP listener's limits for the connections it accepts next: its configuration's, until {@link #updateLimits}. */
+    private final Map<String, Limits> liveLimits = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each TLS listener's TLS for the connections it accepts next: set at bind, replaced by {@link #updateTls}. */
+    private final Map<String, ListenerTls> liveTls = new java.util.concurrent.ConcurrentHashMap<>();
     private ChannelGroup connections;
     private Transports transports;
     private EventLoopGroup acceptors;
@@ -195,6 +199,8 @@ public final class Server implements AutoCloseable {
             ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits(), connectionMeters);
             Runnable untrustedProxy = connectionMeters::rejectedUntrustedProxy;
             limiters.put(l.name(), limiter);
+            liveLimits.put(l.name(), l.limits());
+            listenerTls.ifPresent(t -> liveTls.put(l.name(), t));
             ServerBootstrap b = new ServerBootstrap()
                     .group(acceptors, workers)
                     .channel(transports.serverChannel())
@@ -276,7 +282,8 @@ public final class Server implements AutoCloseable {
     }
 
     private void initConnection(Channel ch, ListenerConfig l, ProtocolService service, ServerContext context,
-                                Optional<ListenerTls> tls, ConnectionLimiter limiter, Runnable untrustedProxy) {
+                                Optional<ListenerTls> bound, ConnectionLimiter limiter, Runnable untrustedProxy) {
+        Optional<ListenerTls> tls = bound.map(t -> liveTls.getOrDefault(l.name(), t));
         DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
         ch.attr(ConnectionContext.KEY).set(c);
         connections.add(ch);
@@ -289,8 +296,12 @@ public final class Server implements AutoCloseable {
             TlsHandlers.installAtAccept(p, t);
         });
         p.addLast(PipelineNames.CONNECTION_LIMIT, limiter);
-        if (!l.limits().idleTimeout().isZero()) {
-            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(l.limits().idleTimeout()));
+        Limits limits = liveLimits.getOrDefault(l.name(), l.limits());
+        if (limits != l.limits()) {
+            ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh()));
+        }
+        if (!limits.idleTimeout().isZero()) {
+            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(limits.idleTimeout()));
         }
         p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
         if (tls.map(t -> t.mode() == TlsMode.IMPLICIT).orElse(false)) {
@@ -365,6 +376,72 @@ public final class Server implements AutoCloseable {
             service = tls;
         }
         return service.reload();
+    }
+
+    /**
+     * Gives a running TCP listener new limits (connections in total and per client address, idle
+     * timeout, write buffer) for the connections it accepts from now on; open connections keep the idle
+     * timeout and buffer they started with, and count towards the new connection limits. What SIGHUP
+     * does when the configuration's limits change.
+     *
+     * @return false when no TCP listener of that name is running (UDP listeners keep their limits)
+     */
+    public synchronized boolean updateLimits(String listener, Limits limits) {
+        java.util.Objects.requireNonNull(limits, "limits");
+        ConnectionLimiter limiter = limiters.get(listener);
+        if (state != State.STARTED || limiter == null) {
+            return false;
+        }
+        limiter.limits(limits);
+        liveLimits.put(listener, limits);
+        log.info("listener {}: limits for new connections: {}", listener, limits);
+        return true;
+    }
+
+    /**
+     * Gives every running TLS listener new TLS settings (other certificate files, policy, ciphers,
+     * client authentication ...) for the connections it accepts from now on; open connections keep
+     * theirs. The new material is loaded and checked for every listener before any is switched, so
+     * bad settings change nothing. The file watch keeps watching the files given at start; SIGHUP
+     * ({@link #reloadTls()}) reloads the new ones. What SIGHUP does when the TLS settings changed.
+     *
+     * @return the listeners switched; empty when none has TLS or the server is not running
+     * @throws BerthException naming the file or setting when the new material is bad
+     */
+    public synchronized List<String> updateTls(dev.berth.core.tls.TlsConfig updated) {
+        java.util.Objects.requireNonNull(updated, "updated");
+        if (state != State.STARTED) {
+            return List.of();
+        }
+        Map<String, ListenerTls> next = new LinkedHashMap<>();
+        for (ListenerConfig l : config.listeners()) {
+            if (liveTls.containsKey(l.name())) {
+                List<String> alpn = config.modules().get(l.protocol()).applicationProtocols();
+                tls.listener(l.name(), l.tlsMode(), updated, alpn).ifPresent(t -> next.put(l.name(), t));
+            }
+        }
+        liveTls.putAll(next);
+        if (!next.isEmpty()) {
+            log.info("TLS settings replaced for new connections of {}", String.join(", ", next.keySet()));
+        }
+        return List.copyOf(next.keySet());
+    }
+
+    /**
+     * Hands a running module's service the module {@code updated} (same name, made from re-read
+     * configuration) through {@link ProtocolService#reconfigure}; what SIGHUP does for a module whose
+     * reloadable options changed.
+     *
+     * @return true when the service took the new settings; false when the server is not running, has
+     *         no module of that name, or the module can change nothing live
+     * @throws BerthException when the service refuses the new settings; it keeps the old ones
+     */
+    public boolean reconfigure(ProtocolModule updated) {
+        ProtocolService service;
+        synchronized (this) {
+            service = state == State.STARTED ? services.get(updated.name()) : null;
+        }
+        return service != null && service.reconfigure(updated);
     }
 
     /** Stops gracefully within the configured shutdown timeout. */

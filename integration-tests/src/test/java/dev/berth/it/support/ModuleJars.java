@@ -26,7 +26,9 @@ public final class ModuleJars {
 
     /** {@code server-echo} becomes {@code <root>/server-echo/target/server-echo.jar}; a missing jar fails the test. */
     public static Path of(String module) {
-        return existing(root().resolve(Path.of(module, "target", module + ".jar")), module);
+        // distribution's runnable jar, every module in one, is berth.jar
+        String name = module.equals("distribution") ? "berth" : module;
+        return existing(root().resolve(Path.of(module, "target", name + ".jar")), module);
     }
 
     private static Path root() {

@@ -27,8 +27,9 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final String listener;
     private final ListenerMeters meters;
-    private final int maxTotal;
-    private final int maxPerIp;
+    // volatile: SIGHUP may change them (limits(...)) while event loops read them
+    private volatile int maxTotal;
+    private volatile int maxPerIp;
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
@@ -46,6 +47,12 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     public ConnectionLimiter(String listener, Limits limits, ListenerMeters meters) {
         this.listener = listener;
         this.meters = meters;
+        this.maxTotal = limits.maxConnections();
+        this.maxPerIp = limits.maxConnectionsPerIp();
+    }
+
+    /** New limits for connections that open from now on; those open now stay open and are counted. */
+    public void limits(Limits limits) {
         this.maxTotal = limits.maxConnections();
         this.maxPerIp = limits.maxConnectionsPerIp();
     }
