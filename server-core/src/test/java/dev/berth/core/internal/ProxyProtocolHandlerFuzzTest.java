@@ -75,10 +75,15 @@ class ProxyProtocolHandlerFuzzTest {
                 : "192.0.2." + data.consumeInt(0, 255);
         int sourcePort = data.consumeInt(0, 65535);
         List<HAProxyTLV> tlvs = new ArrayList<>();
+        List<Integer> tlvTypes = new ArrayList<>();
+        List<byte[]> tlvValues = new ArrayList<>();
         if (v2) {
             for (int i = data.consumeInt(0, 3); i > 0; i--) {
-                tlvs.add(new HAProxyTLV((byte) data.consumeInt(0xe0, 0xef),
-                        Unpooled.wrappedBuffer(data.consumeBytes(data.consumeInt(0, 40)))));
+                int type = data.consumeInt(0xe0, 0xef); // the custom range: Netty decodes them as they are
+                byte[] value = data.consumeBytes(data.consumeInt(0, 40));
+                tlvTypes.add(type);
+                tlvValues.add(value);
+                tlvs.add(new HAProxyTLV((byte) type, Unpooled.wrappedBuffer(value)));
             }
         }
         HAProxyMessage message = new HAProxyMessage(v2 ? HAProxyProtocolVersion.V2 : HAProxyProtocolVersion.V1,
@@ -105,7 +110,17 @@ class ProxyProtocolHandlerFuzzTest {
         assertArrayEquals(rest, o.passed, "the bytes after a valid header are not passed on exactly");
         assertTrue(o.context.proxied(), "the header was not recorded");
         assertEquals(new InetSocketAddress(source, sourcePort), o.context.remoteAddress());
-        assertEquals(tlvs.size(), o.context.proxyTlvs().size());
+        // Netty's decoder wants 4 octets for a TLV, so a zero-length TLV at the very end is dropped (its 3 are not
+        // enough): a limitation of the dependency, documented in docs/fuzzing.md, not of Berth's handler
+        int expected = tlvs.size();
+        if (expected > 0 && tlvValues.get(expected - 1).length == 0) {
+            expected--;
+        }
+        assertEquals(expected, o.context.proxyTlvs().size(), "TLVs lost or invented");
+        for (int i = 0; i < expected; i++) {
+            assertEquals(tlvTypes.get(i), o.context.proxyTlvs().get(i).type(), "TLV type");
+            assertArrayEquals(tlvValues.get(i), o.context.proxyTlvs().get(i).value(), "TLV value");
+        }
     }
 
     private static boolean isSignaturePrefix(byte[] sent) {
