@@ -73,7 +73,9 @@ class ProxyProtocolHandlerFuzzTest {
         HAProxyProxiedProtocol family = ipv6 ? HAProxyProxiedProtocol.TCP6 : HAProxyProxiedProtocol.TCP4;
         String source = ipv6 ? "2001:db8::" + Integer.toHexString(data.consumeInt(0, 0xffff))
                 : "192.0.2." + data.consumeInt(0, 255);
-        int sourcePort = data.consumeInt(0, 65535);
+        // v1 allows ports 0..65535, but Netty's v1 decoder refuses 0 ("expected: 1 ~ 65535"): no proxy sends
+        // source port 0, so that departure of the dependency is documented (docs/fuzzing.md), not tested
+        int sourcePort = data.consumeInt(v2 ? 0 : 1, 65535);
         List<HAProxyTLV> tlvs = new ArrayList<>();
         List<Integer> tlvTypes = new ArrayList<>();
         List<byte[]> tlvValues = new ArrayList<>();
