@@ -56,6 +56,9 @@ public final class ClientHello {
         if (hello == null) {
             return UNKNOWN;
         }
+        // A slice ends at the writer index: a length that runs past the ClientHello's bytes throws
+        // (and the answer is UNKNOWN) instead of reading the rest of the record or stale pooled memory.
+        hello = hello.slice();
         try {
             int end = hello.writerIndex();
             int p = hello.readerIndex() + 2 + 32; // client_version, random

@@ -6,7 +6,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * The ClientHello peek on arbitrary bytes: it runs on every TLS accept before any handshake, so it must never
@@ -29,9 +28,6 @@ class ClientHelloFuzzTest {
         assertEquals(7 + body.length, offset.writerIndex(), "writer index moved");
     }
 
-    @Disabled("finding: ClientHello.parse reads past the writer index (list lengths are bounded by the buffer's "
-            + "capacity, not by writerIndex), so bytes after the ClientHello change its answer; regression input "
-            + "crash-80b143c2a2ac50f52b298599fb52670439010bf3, reported for the lead to fix")
     @FuzzTest
     void aClientHelloBodyIsReadWithinItsBytesAndLeavesTheBufferAsItWas(byte[] body) {
         boolean alone = ClientHello.parse(Unpooled.wrappedBuffer(body)).acceptsEcdsa();
