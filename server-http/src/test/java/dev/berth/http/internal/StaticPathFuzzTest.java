@@ -59,7 +59,7 @@ class StaticPathFuzzTest {
             StaticFiles config = StaticFiles.from(root).withListing(true).withPrecompressed(true)
                     .withCacheValidity(Duration.ZERO);
             HANDLER = new StaticFileHandler(config, Runnable::run);
-            RESOLVER = new PathResolver(config, REAL_ROOT, 1024 * 1024);
+            RESOLVER = new PathResolver(config, REAL_ROOT, 1024 * 1024, MediaTypes.builtIn());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
