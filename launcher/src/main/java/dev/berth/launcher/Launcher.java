@@ -41,7 +41,8 @@ import picocli.CommandLine.ParseResult;
  * <p>Every flag also reads {@code BERTH_} plus its name in upper snake case from the environment, and
  * a key of the {@code --config} YAML file (see {@code docs/configuration.md}); SIGHUP re-reads them.
  * A bad flag or a listener that cannot bind ends the process with one line on standard error and a
- * non-zero exit code: 2 for bad configuration, 1 when the server cannot start.
+ * non-zero exit code: 2 for bad configuration, 1 when the server cannot start. After SIGTERM or SIGINT
+ * the exit code is 0 when every connection finished within the drain deadline, 3 when the deadline cut some.
  */
 public final class Launcher {
     /** The flags that are no config file keys: the file itself, and printing the effective configuration. */
@@ -52,6 +53,8 @@ public final class Launcher {
     public static final int EXIT_CONFIG = 2;
     /** Exit code for a server that cannot start (an address in use, say). */
     public static final int EXIT_START = 1;
+    /** Exit code after SIGTERM or SIGINT when the drain deadline cut connections still at work (0 when it cut none). */
+    public static final int EXIT_DRAIN_CUT = 3;
 
     private Launcher() {
     }
@@ -77,8 +80,7 @@ public final class Launcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        launch.server.stop();
-        System.exit(0);
+        System.exit(launch.server.stop() ? 0 : EXIT_DRAIN_CUT);
     }
 
     /** What {@link #launch} did: a started server, or an exit code after help, version or an error. */

@@ -4,6 +4,7 @@ import dev.berth.core.internal.BackpressureHandler;
 import dev.berth.core.internal.ConnectionLimiter;
 import dev.berth.core.internal.DatagramSizeFilter;
 import dev.berth.core.internal.DefaultConnectionContext;
+import dev.berth.core.internal.DrainReport;
 import dev.berth.core.internal.IdleTimeoutHandler;
 import dev.berth.core.internal.ProxyProtocolHandler;
 import dev.berth.core.internal.ReadyFile;
@@ -444,16 +445,21 @@ public final class Server implements AutoCloseable {
         return service != null && service.reconfigure(updated);
     }
 
-    /** Stops gracefully within the configured shutdown timeout. */
-    public void stop() {
-        stop(config.shutdownTimeout());
+    /**
+     * Stops gracefully within the configured shutdown timeout.
+     *
+     * @return true when every connection finished before the deadline, false when the deadline cut some
+     */
+    public boolean stop() {
+        return stop(config.shutdownTimeout());
     }
 
     /**
      * Stops accepting, sends {@link Drain#EVENT} through every live connection, waits up to the
-     * deadline for them to close, then closes what is left and releases the event loops.
+     * deadline for them to close, then closes what is left (logging, per connection, what its protocol
+     * said was in flight) and releases the event loops.
      *
-     * @return true when every connection finished before the deadline
+     * @return true when every connection finished before the deadline, false when the deadline cut some
      */
     public boolean stop(Duration deadline) {
         List<Channel> servers;
@@ -498,8 +504,14 @@ public final class Server implements AutoCloseable {
         }
         boolean clean = connections.isEmpty();
         if (!clean) {
-            log.info("stopping: closing {} connection(s) still open at the deadline", connections.size());
+            DrainReport cut = DrainReport.of(new ArrayList<>(connections));
+            log.warn("stopping: the {} drain deadline cuts {}", deadline, cut.summary());
+            for (String line : cut.details()) {
+                log.warn("stopping: cut {}", line);
+            }
             connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        } else if (live > 0) {
+            log.info("stopping: every connection finished within the drain deadline");
         }
         for (Channel ch : servers) {
             ch.close().awaitUninterruptibly();
