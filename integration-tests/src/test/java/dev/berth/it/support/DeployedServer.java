@@ -93,6 +93,22 @@ public final class DeployedServer implements AutoCloseable {
      * left alive, and no TCP listener still accepting connections.
      */
     public void stop() {
+        int code = terminate();
+        assertEquals(0, code, () -> module + " exited " + code + " after SIGTERM instead of 0; its log:\n" + tail());
+        log.info("{} (pid {}) stopped gracefully with exit code 0", module, process.pid());
+    }
+
+    /** Sends SIGTERM and returns at once, for a test that watches the drain while it runs. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
+    /**
+     * SIGTERM (a second one does no harm if {@link #signalTerm()} came first), then waits for the exit and
+     * returns its code, after checking that no child process is left alive and no TCP listener still
+     * accepts connections; the code is the caller's to check (0 for a clean drain, 3 when the deadline cut).
+     */
+    public int terminate() {
         List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
         process.destroy(); // SIGTERM
         try {
@@ -104,8 +120,6 @@ public final class DeployedServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        assertEquals(0, process.exitValue(), () -> module + " exited " + process.exitValue()
-                + " after SIGTERM instead of 0; its log:\n" + tail());
         List<ProcessHandle> left = descendants.stream().filter(ProcessHandle::isAlive).collect(Collectors.toList());
         if (!left.isEmpty()) {
             fail(module + " left processes running after its exit: " + left);
@@ -115,7 +129,7 @@ public final class DeployedServer implements AutoCloseable {
                 fail(module + " exited but something still accepts connections on " + l);
             }
         }
-        log.info("{} (pid {}) stopped gracefully with exit code 0", module, process.pid());
+        return process.exitValue();
     }
 
     /**
