@@ -1,6 +1,7 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.PipelineNames;
+import dev.berth.core.internal.QuickAck;
 import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.tls.ClientHello;
 import dev.berth.core.tls.TlsContextProvider;
@@ -18,7 +19,8 @@ import javax.net.ssl.SSLSession;
  * Reads the ClientHello, asks the listener's {@link TlsContextProvider} for the context of the SNI
  * name, and puts an {@link SslHandler} in its own place under {@link PipelineNames#TLS}. It also
  * times the handshake, from this handler's arrival (accept, or the STARTTLS command) to the
- * handshake's end, and records it in the listener's meters.
+ * handshake's end, and records it in the listener's meters; at the end it acknowledges the client's
+ * last flight at once ({@link QuickAck}), so a client with Nagle on need not wait to send its request.
  */
 final class SniSslHandler extends SniHandler {
     /** The SNI host name the client sent, kept for handlers once this handler has gone. */
@@ -72,6 +74,11 @@ final class SniSslHandler extends SniHandler {
             }
             ctx.pipeline().replace(this, PipelineNames.TLS, ssl);
             replaced = true;
+            ssl.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    QuickAck.now(ctx.channel());
+                }
+            });
             tls.meters().ifPresent(m -> meter(m, ctx.pipeline().get(SslHandler.class), hostname));
             ssl = null;
         } finally {
