@@ -161,7 +161,9 @@ public final class Server implements AutoCloseable {
                 ready.put(AdminConfig.NAME, new ReadyFile.Entry(Transport.TCP.scheme(), Addresses.host(a), a.getPort()));
             }
             tls.watchFiles(); // after the admin listener's TLS, if any, has joined the setups
-            tls.startAcme(); // after the listeners are bound: the HTTP-01 answers need the plaintext one
+            // After the listeners are bound: the challenges' answers need them.
+            tls.startAcme(config.listeners().stream().anyMatch(l -> l.transport() == Transport.TCP
+                    && l.tlsMode() == TlsMode.NONE && "http".equals(l.protocol())));
             config.readyFile().ifPresent(f -> ReadyFile.write(f, ready));
             return this;
         } catch (RuntimeException e) {

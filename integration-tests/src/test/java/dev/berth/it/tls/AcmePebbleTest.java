@@ -174,4 +174,27 @@ class AcmePebbleTest {
             berth.stop();
         }
     }
+
+    @Test
+    void tlsAlpn01OnTheHttpsListenerGetsTheCertificateWhenNoPlaintextListenerIsOpen() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        int httpsPort = Ports.freeLoopbackPort();
+        try (Pebble pebble = Pebble.start(dir.resolve("pebble"), pki, Ports.freeLoopbackPort(), httpsPort, Duration.ofDays(90));
+             DeployedServer berth = DeployedServer.of("distribution", dir.resolve("berth"))
+                     .flag("https-port", String.valueOf(httpsPort)).flag("http-enabled", "false").listener("smtp")
+                     .flag("echo-enabled", "false").flag("echo-udp-enabled", "false").flag("greeting-enabled", "false")
+                     .flag("acme-domains", DOMAINS).flag("acme-directory", pebble.directory())
+                     .flag("acme-directory-ca", pebble.directoryCa().toString()).flag("acme-agree-tos", "true").start()) {
+            await("both TLS listeners serve the issued certificate",
+                    () -> count(berth.log(), "serve the ACME certificate for berth.test, mail.berth.test") == 2,
+                    Duration.ofSeconds(90), () -> berth.tail() + "\npebble:\n" + pebble.log());
+            Path root = pebble.issuingRoot(dir.resolve("pebble-root.pem"));
+            assertEquals("200", curl(root, "berth.test", httpsPort).assertSuccess().stdout());
+            String log = berth.log();
+            assertTrue(log.contains("ACME: berth.test proved by tls-alpn-01") && log.contains("ACME: mail.berth.test proved by tls-alpn-01"), log);
+            assertFalse(log.contains("acme-tls/1") && log.contains("ERROR"),
+                    "the validation handshakes end quietly, without reaching the HTTP protocol:\n" + log);
+            berth.stop();
+        }
+    }
 }

@@ -51,12 +51,14 @@ public final class TlsOptions {
                 ModuleOption.of("tls-reload-interval", "DURATION", "10s",
                         "Changed certificate and key files are noticed at once; this is how often they are also read again, in case change events are missed (0 turns both off; SIGHUP reloads too)."),
                 ModuleOption.of("acme-domains", "LIST", null,
-                        "Get and renew a certificate for these host names from an ACME server (HTTP-01 on the plaintext HTTP listener, which must be reachable on port 80)."),
+                        "Get and renew a certificate for these host names from an ACME server (see --acme-challenge)."),
                 ModuleOption.of("acme-directory", "URL", null,
                         "The ACME server: letsencrypt, letsencrypt-staging or a directory URL (step-ca, pebble)."),
                 ModuleOption.of("acme-directory-ca", "FILE", null,
                         "PEM bundle to trust for the ACME server's own HTTPS (a private ACME server), instead of the JDK's trust store."),
                 ModuleOption.of("acme-email", "ADDRESS", null, "Contact address of the ACME account."),
+                ModuleOption.of("acme-challenge", "TYPE", "auto",
+                        "http-01 (the plaintext HTTP listener, port 80), tls-alpn-01 (a TLS listener, port 443) or auto (http-01 when an HTTP listener is plaintext)."),
                 ModuleOption.of("acme-agree-tos", "BOOL", "false", "Agree to the ACME server's terms of service (required)."));
     }
 
@@ -119,6 +121,13 @@ public final class TlsOptions {
                     .agreeToTerms(s.bool("acme-agree-tos", false));
             s.path("acme-directory-ca").ifPresent(a::directoryCa);
             s.get("acme-email").ifPresent(a::email);
+            String challenge = s.string("acme-challenge", "auto");
+            switch (challenge.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> a.challenge(AcmeConfig.Challenge.AUTO);
+                case "http-01" -> a.challenge(AcmeConfig.Challenge.HTTP_01);
+                case "tls-alpn-01" -> a.challenge(AcmeConfig.Challenge.TLS_ALPN_01);
+                default -> throw ModuleSettings.bad("acme-challenge", challenge, "auto, http-01 or tls-alpn-01");
+            }
             return Optional.of(a.build());
         } catch (BerthException e) {
             throw new BerthException(e.getMessage().replace("AcmeConfig: directory ", "--acme-directory ")

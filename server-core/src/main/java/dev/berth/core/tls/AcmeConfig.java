@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>The account key and the issued chain and key are kept under the server's data directory and reused
  * across restarts. Until the first certificate is issued, listeners serve the self-signed default (or the
- * PEM chain configured). The HTTP-01 challenge is answered by the plaintext HTTP listener.
+ * PEM chain configured). The HTTP-01 challenge is answered by the plaintext HTTP listener, TLS-ALPN-01
+ * by the TLS listeners ({@link Challenge}).
  */
 public final class AcmeConfig {
     /** Let's Encrypt's production directory. */
@@ -32,8 +33,20 @@ public final class AcmeConfig {
     private final double renewWhenRemaining;
     private final Duration firstRetry;
     private final Duration maxRetry;
+    private final Challenge challenge;
+
+    /** How the ACME server is to check that this server answers for a name. */
+    public enum Challenge {
+        /** HTTP-01 when the server has a plaintext HTTP listener, else TLS-ALPN-01. */
+        AUTO,
+        /** RFC 8555 8.3: the plaintext HTTP listener answers {@code /.well-known/acme-challenge/TOKEN} (port 80). */
+        HTTP_01,
+        /** RFC 8737: a TLS listener answers the {@code acme-tls/1} handshake with a validation certificate (port 443). */
+        TLS_ALPN_01
+    }
 
     private AcmeConfig(Builder b) {
+        this.challenge = b.challenge;
         this.directory = b.directory;
         this.directoryCa = b.directoryCa;
         this.email = b.email;
@@ -112,6 +125,10 @@ public final class AcmeConfig {
         return maxRetry;
     }
 
+    public Challenge challenge() {
+        return challenge;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -124,12 +141,13 @@ public final class AcmeConfig {
         return agreeToTerms == a.agreeToTerms && renewWhenRemaining == a.renewWhenRemaining
                 && directory.equals(a.directory) && Objects.equals(directoryCa, a.directoryCa)
                 && Objects.equals(email, a.email) && domains.equals(a.domains) && firstRetry.equals(a.firstRetry)
-                && maxRetry.equals(a.maxRetry);
+                && maxRetry.equals(a.maxRetry) && challenge == a.challenge;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(directory, directoryCa, email, domains, agreeToTerms, renewWhenRemaining, firstRetry, maxRetry);
+        return Objects.hash(directory, directoryCa, email, domains, agreeToTerms, renewWhenRemaining, firstRetry, maxRetry,
+                challenge);
     }
 
     @Override
@@ -147,8 +165,14 @@ public final class AcmeConfig {
         private double renewWhenRemaining = 1.0 / 3;
         private Duration firstRetry = Duration.ofMinutes(1);
         private Duration maxRetry = Duration.ofHours(6);
+        private Challenge challenge = Challenge.AUTO;
 
         private Builder() {
+        }
+
+        public Builder challenge(Challenge challenge) {
+            this.challenge = Objects.requireNonNull(challenge, "challenge");
+            return this;
         }
 
         public Builder directory(URI directory) {

@@ -21,7 +21,12 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ACME order, start to finish, on the calling thread: the account (made once, then found by its
- * key), an order for every domain, each authorization proved by HTTP-01, the CSR with a new key, and
+ * key), an order for every domain, each authorization proved by HTTP-01 or TLS-ALPN-01, the CSR with a new key, and
  * the chain stored. Throws {@link AcmeFailure} carrying the ACME problem's type and detail.
  */
 final class AcmeClient {
@@ -73,8 +78,12 @@ final class AcmeClient {
         }
     }
 
-    /** Orders, proves and stores a certificate; returns its chain. */
-    List<X509Certificate> issue() throws AcmeFailure, InterruptedException {
+    /**
+     * Orders, proves and stores a certificate; returns its chain.
+     *
+     * @param http01 prove names by HTTP-01 (the plaintext HTTP listener), else by TLS-ALPN-01
+     */
+    List<X509Certificate> issue(boolean http01) throws AcmeFailure, InterruptedException {
         try {
             Session session = new Session(config.directory(), new Provider(trust));
             KeyPair accountKey = store.accountKey();
@@ -83,7 +92,13 @@ final class AcmeClient {
             Account account = ab.create(session);
             Order order = account.newOrder().domains(config.domains()).create();
             for (Authorization auth : order.getAuthorizations()) {
-                authorize(auth);
+                if (auth.getStatus() == Status.VALID) {
+                    log.debug("ACME: {} is already authorized", auth.getIdentifier().getDomain());
+                } else if (http01) {
+                    authorizeByHttp(auth);
+                } else {
+                    authorizeByTlsAlpn(auth);
+                }
             }
             order.waitUntilReady(STEP_TIMEOUT);
             KeyPair domainKey = KeyPairUtils.createECKeyPair("secp256r1");
@@ -106,25 +121,57 @@ final class AcmeClient {
         }
     }
 
-    private void authorize(Authorization auth) throws AcmeException, AcmeFailure, InterruptedException {
+    private void authorizeByHttp(Authorization auth) throws AcmeException, AcmeFailure, InterruptedException {
         String domain = auth.getIdentifier().getDomain();
-        if (auth.getStatus() == Status.VALID) {
-            log.debug("ACME: {} is already authorized", domain);
-            return;
-        }
         Http01Challenge challenge = auth.findChallenge(Http01Challenge.class).orElseThrow(() -> new AcmeFailure(
-                domain + ": the ACME server offers no http-01 challenge", null));
+                domain + ": the ACME server offers no http-01 challenge (try --acme-challenge tls-alpn-01)", null));
         challenges.publish(challenge.getToken(), challenge.getAuthorization());
         try {
-            challenge.trigger();
-            Status s = auth.waitForCompletion(STEP_TIMEOUT);
-            if (s != Status.VALID) {
-                throw new AcmeFailure(domain + ": http-01 challenge " + s + describe(challenge.getError()), null);
-            }
-            log.info("ACME: {} proved by http-01", domain);
+            prove(auth, challenge, domain);
         } finally {
             challenges.withdraw(challenge.getToken());
         }
+    }
+
+    private void authorizeByTlsAlpn(Authorization auth) throws AcmeException, AcmeFailure, InterruptedException {
+        String domain = auth.getIdentifier().getDomain();
+        TlsAlpn01Challenge challenge = auth.findChallenge(TlsAlpn01Challenge.class).orElseThrow(() -> new AcmeFailure(
+                domain + ": the ACME server offers no tls-alpn-01 challenge (try --acme-challenge http-01)", null));
+        // RSA: acme4j signs the validation certificate with SHA256withRSA whatever the key.
+        KeyPair key = KeyPairUtils.createKeyPair(2048);
+        SslContext validation;
+        try {
+            X509Certificate cert = challenge.createCertificate(key, auth.getIdentifier());
+            validation = SslContextBuilder.forServer(key.getPrivate(), cert).protocols("TLSv1.3", "TLSv1.2")
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            TlsAlpn01Challenge.ACME_TLS_1_PROTOCOL))
+                    .build();
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new AcmeFailure(domain + ": cannot make the tls-alpn-01 validation certificate: " + e.getMessage()
+                    + (root == e ? "" : " (" + root.getMessage() + ")"), e);
+        }
+        challenges.publish(domain, validation);
+        try {
+            prove(auth, challenge, domain);
+        } finally {
+            challenges.withdrawTlsAlpn(domain);
+        }
+    }
+
+    private void prove(Authorization auth, Challenge challenge, String domain)
+            throws AcmeException, AcmeFailure, InterruptedException {
+        challenge.trigger();
+        Status s = auth.waitForCompletion(STEP_TIMEOUT);
+        if (s != Status.VALID) {
+            throw new AcmeFailure(domain + ": " + challenge.getType() + " challenge " + s + describe(challenge.getError()), null);
+        }
+        log.info("ACME: {} proved by {}", domain, challenge.getType());
     }
 
     private static String describe(Optional<Problem> p) {

@@ -42,6 +42,8 @@ public final class AcmeManager implements AutoCloseable {
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-acme", true));
     private int failures;
+    /** Whether names are proved by HTTP-01 (else TLS-ALPN-01): decided at {@link #start}. */
+    private volatile boolean http01;
 
     public AcmeManager(AcmeConfig config, Path dataDirectory, AcmeChallenges challenges, MeterRegistry registry,
                        Runnable onIssued) {
@@ -69,8 +71,21 @@ public final class AcmeManager implements AutoCloseable {
         return store.keyFile();
     }
 
-    /** Checks the stored certificate now and schedules what follows, on the ACME thread. */
-    public void start() {
+    /**
+     * Checks the stored certificate now and schedules what follows, on the ACME thread.
+     *
+     * @param plaintextHttp whether the server has a plaintext HTTP listener, which {@link AcmeConfig.Challenge#AUTO}
+     *                      then uses for HTTP-01
+     */
+    public void start(boolean plaintextHttp) {
+        http01 = switch (config.challenge()) {
+            case AUTO -> plaintextHttp;
+            case HTTP_01 -> true;
+            case TLS_ALPN_01 -> false;
+        };
+        if (http01 && !plaintextHttp) {
+            log.warn("ACME: http-01 is asked for, but no plaintext HTTP listener is bound: the ACME server's checks will fail");
+        }
         Optional<List<X509Certificate>> chain = current();
         if (chain.isPresent()) {
             X509Certificate leaf = chain.get().get(0);
@@ -103,7 +118,7 @@ public final class AcmeManager implements AutoCloseable {
 
     private void attempt() {
         try {
-            List<X509Certificate> chain = client.issue();
+            List<X509Certificate> chain = client.issue(http01);
             failures = 0;
             issued.increment();
             X509Certificate leaf = chain.get(0);

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -32,6 +33,8 @@ final class SniSslHandler extends SniHandler {
     private ClientHello hello = ClientHello.UNKNOWN;
     private long started;
     private boolean replaced;
+    /** The ClientHello was an ACME server's TLS-ALPN-01 check, answered with the validation certificate. */
+    private boolean acmeValidation;
 
     SniSslHandler(ListenerTls tls) {
         super((input, promise) -> promise.setFailure(new IllegalStateException("not used")),
@@ -57,6 +60,11 @@ final class SniSslHandler extends SniHandler {
     @Override
     protected Future<SslContext> lookup(ChannelHandlerContext ctx, String hostName) {
         try {
+            Optional<SslContext> validation = tls.acmeValidation(hostName, hello);
+            if (validation.isPresent()) {
+                acmeValidation = true;
+                return ctx.executor().newSucceededFuture(validation.get());
+            }
             return ctx.executor().newSucceededFuture(provider.contextFor(hostName, hello));
         } catch (RuntimeException e) {
             return ctx.executor().newFailedFuture(e);
@@ -74,8 +82,12 @@ final class SniSslHandler extends SniHandler {
             }
             ctx.pipeline().replace(this, PipelineNames.TLS, ssl);
             replaced = true;
+            boolean validating = acmeValidation;
             ssl.handshakeFuture().addListener(f -> {
-                if (f.isSuccess()) {
+                if (validating) {
+                    // RFC 8737: the handshake is the whole exchange; nothing of the protocol is served.
+                    ctx.channel().close();
+                } else if (f.isSuccess()) {
                     QuickAck.now(ctx.channel());
                 }
             });

@@ -89,7 +89,8 @@ public final class TlsService implements AutoCloseable {
             setups.put(key, shared);
         }
         shared.listeners.add(name);
-        return Optional.of(new ListenerTls(mode, shared.provider, config, meters));
+        return Optional.of(new ListenerTls(mode, shared.provider, config, meters,
+                config.acme().isPresent() ? Optional.of(challenges) : Optional.empty()));
     }
 
     /** Starts watching the files of every setup that has files and a non-zero reload interval. */
@@ -110,10 +111,14 @@ public final class TlsService implements AutoCloseable {
         }
     }
 
-    /** Starts keeping each ACME certificate current (a check now, then renewals), on the ACME thread. */
-    public synchronized void startAcme() {
+    /**
+     * Starts keeping each ACME certificate current (a check now, then renewals), on the ACME thread.
+     *
+     * @param plaintextHttp whether a plaintext HTTP listener is bound, to answer HTTP-01
+     */
+    public synchronized void startAcme(boolean plaintextHttp) {
         if (!closed) {
-            acme.values().forEach(AcmeManager::start);
+            acme.values().forEach(m -> m.start(plaintextHttp));
         }
     }
 
