@@ -51,6 +51,15 @@ public final class Pebble implements AutoCloseable {
 
     /** As {@link #start(Path, TestPki, int, int, Duration)}, on a given port (a restart keeps its directory URL). */
     public static Pebble start(Path dir, TestPki pki, int httpPort, int tlsPort, Duration validity, int port) {
+        return start(dir, pki, httpPort, tlsPort, validity, port, 0);
+    }
+
+    /**
+     * As {@link #start(Path, TestPki, int, int, Duration, int)}, rejecting {@code nonceRejectPercent} of
+     * good nonces (pebble's {@code PEBBLE_WFE_NONCEREJECT}), as a real CA's load balancers sometimes do.
+     */
+    public static Pebble start(Path dir, TestPki pki, int httpPort, int tlsPort, Duration validity, int port,
+                               int nonceRejectPercent) {
         Program pebbleBin = Program.require("pebble", "pebble");
         Program dnsBin = Program.require("pebble-challtestsrv", "pebble");
         int dnsPort = Ports.freeLoopbackPort();
@@ -72,7 +81,7 @@ public final class Pebble implements AutoCloseable {
                     "-dnsserver", "127.0.0.1:" + dnsPort)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pebble.log").toFile()));
             pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
-            pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
+            pb.environment().put("PEBBLE_WFE_NONCEREJECT", String.valueOf(nonceRejectPercent));
             pb.environment().put("PEBBLE_AUTHZREUSE", "0");
             Process p = pb.start();
             Pebble pebble = new Pebble(p, dns, dir, port, managementPort, pki);

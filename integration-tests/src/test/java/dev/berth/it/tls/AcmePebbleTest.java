@@ -197,4 +197,50 @@ class AcmePebbleTest {
             berth.stop();
         }
     }
+
+    @Test
+    void rejectedNoncesAreRetriedAndAStoppedAcmeServerMeansGrowingWaitsTheOldCertificateServedAndRecovery() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        int httpPort = Ports.freeLoopbackPort();
+        int pebblePort = Ports.freeLoopbackPort();
+        Pebble pebble = Pebble.start(dir.resolve("pebble"), pki, httpPort, Ports.freeLoopbackPort(), Duration.ofSeconds(60),
+                pebblePort, 40);
+        try (DeployedServer berth = berth(dir.resolve("berth"), httpPort, pebble)
+                .flag("acme-retry-first", "2s").flag("acme-retry-max", "8s").start()) {
+            await("a certificate is issued although pebble rejects 40% of good nonces",
+                    () -> count(berth.log(), "serve the ACME certificate") >= 2, Duration.ofSeconds(90),
+                    () -> berth.tail() + "\npebble:\n" + pebble.log());
+            Path root = pebble.issuingRoot(dir.resolve("pebble-root.pem"));
+            String first = serial(root, "berth.test", berth.port("https"));
+            pebble.close();
+
+            // Renewal is due 40 s into the 60 s lifetime; with pebble gone each attempt fails and the wait grows.
+            await("three failed renewals", () -> count(berth.log(), "failed):") >= 3, Duration.ofSeconds(90), berth::tail);
+            List<Long> waits = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("failed\\): .*; next attempt in PT([0-9.]+)S")
+                    .matcher(berth.log());
+            while (m.find()) {
+                waits.add((long) (Double.parseDouble(m.group(1)) * 1000));
+            }
+            assertTrue(waits.size() >= 3 && waits.get(0) <= 2_400 && waits.get(1) >= 3_200 && waits.get(2) >= 6_400
+                    && waits.stream().allMatch(w -> w <= 9_600), "2 s, 4 s, then 8 s at most, each ±20%: " + waits);
+            assertEquals(first, serial(root, "berth.test", berth.port("https")), "the current certificate is still served");
+            assertEquals("200", curl(root, "berth.test", berth.port("https")).assertSuccess().stdout());
+
+            try (Pebble back = Pebble.start(dir.resolve("pebble2"), pki, httpPort, Ports.freeLoopbackPort(),
+                    Duration.ofSeconds(60), pebblePort, 0)) {
+                await("the renewal succeeds once pebble is back", () -> count(berth.log(), "ACME: issued a certificate") >= 2,
+                        Duration.ofSeconds(60), () -> berth.tail() + "\npebble:\n" + back.log());
+                Path newRoot = back.issuingRoot(dir.resolve("pebble2-root.pem"));
+                await("the renewed certificate is served", () -> count(berth.log(), "serve the ACME certificate") >= 4,
+                        Duration.ofSeconds(30), berth::tail);
+                assertEquals("200", curl(newRoot, "berth.test", berth.port("https")).assertSuccess().stdout());
+                assertEquals(1, count(berth.log(), "made a new account key"),
+                        "the account key is made once and kept; the new pebble gets an account for the same key");
+                berth.stop();
+            }
+        } finally {
+            pebble.close();
+        }
+    }
 }

@@ -59,7 +59,10 @@ public final class TlsOptions {
                 ModuleOption.of("acme-email", "ADDRESS", null, "Contact address of the ACME account."),
                 ModuleOption.of("acme-challenge", "TYPE", "auto",
                         "http-01 (the plaintext HTTP listener, port 80), tls-alpn-01 (a TLS listener, port 443) or auto (http-01 when an HTTP listener is plaintext)."),
-                ModuleOption.of("acme-agree-tos", "BOOL", "false", "Agree to the ACME server's terms of service (required)."));
+                ModuleOption.of("acme-agree-tos", "BOOL", "false", "Agree to the ACME server's terms of service (required)."),
+                ModuleOption.of("acme-retry-first", "DURATION", "1m",
+                        "Wait after a failed ACME order; it doubles (with jitter) on each failure in a row."),
+                ModuleOption.of("acme-retry-max", "DURATION", "6h", "The longest wait between failed ACME orders."));
     }
 
     /** The TLS configuration the flags describe; bad values fail naming the flag or the file. */
@@ -121,6 +124,7 @@ public final class TlsOptions {
                     .agreeToTerms(s.bool("acme-agree-tos", false));
             s.path("acme-directory-ca").ifPresent(a::directoryCa);
             s.get("acme-email").ifPresent(a::email);
+            a.retry(s.duration("acme-retry-first", Duration.ofMinutes(1)), s.duration("acme-retry-max", Duration.ofHours(6)));
             String challenge = s.string("acme-challenge", "auto");
             switch (challenge.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "auto" -> a.challenge(AcmeConfig.Challenge.AUTO);
@@ -133,7 +137,8 @@ public final class TlsOptions {
             throw new BerthException(e.getMessage().replace("AcmeConfig: directory ", "--acme-directory ")
                     .replace("AcmeConfig: domains ", "--acme-domains ").replace("AcmeConfig: domain ", "--acme-domains: ")
                     .replace("AcmeConfig: agreeToTerms is not set", "--acme-agree-tos is not given")
-                    .replace(" (--acme-agree-tos)", "").replace("AcmeConfig: email ", "--acme-email "));
+                    .replace(" (--acme-agree-tos)", "").replace("AcmeConfig: email ", "--acme-email ")
+                    .replace("AcmeConfig: retry needs", "--acme-retry-first and --acme-retry-max need"));
         }
     }
 
