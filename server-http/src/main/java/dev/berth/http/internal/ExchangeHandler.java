@@ -6,6 +6,7 @@ import dev.berth.core.spi.ReadPause;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -531,7 +532,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The TCP connection: this channel, or for an HTTP/2 stream its parent. */
-    private io.netty.channel.Channel connectionChannel() {
+    private Channel connectionChannel() {
         return http2 && ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
     }
 
