@@ -53,8 +53,7 @@ final class Http2Drain extends ChannelDuplexHandler {
         @Override
         public void close(ChannelHandlerContext cutCtx, ChannelPromise promise) {
             if (draining && ctx != null) {
-                lingering = true; // nothing more to wait for
-                ctx.close(promise); // from below the codec: TLS close_notify, then the socket
+                ctx.close(promise); // from below the codec and this handler: TLS close_notify, then the socket
             } else {
                 cutCtx.close(promise);
             }
