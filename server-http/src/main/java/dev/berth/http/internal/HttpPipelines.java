@@ -1,10 +1,8 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.Drain;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -33,6 +31,7 @@ public final class HttpPipelines {
     public static final String H2_CODEC = "http.h2-codec";
     public static final String H2_MULTIPLEX = "http.h2-multiplex";
     public static final String H2_DRAIN = "http.h2-drain";
+    public static final String H2_DRAIN_CUT = "http.h2-drain-cut";
 
     private HttpPipelines() {
     }
@@ -54,7 +53,8 @@ public final class HttpPipelines {
                 .maxHeaderListSize(service.limits().maxHeaderSize());
         SSLSession tls = connection.tlsSession().orElse(null);
         HttpMeters.Listener meters = service.meters().listener(connection.listener().name());
-        p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
+        Http2Drain drain = new Http2Drain();
+        p.addAfter(after, H2_DRAIN, drain);
         p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
                 // Netty's flood defences, pinned here so a change of defaults cannot silently drop them:
@@ -80,6 +80,7 @@ public final class HttpPipelines {
                 stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
             }
         }));
+        p.addAfter(H2_MULTIPLEX, H2_DRAIN_CUT, drain.cut());
     }
 
     /**
@@ -109,18 +110,6 @@ public final class HttpPipelines {
         public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
                               ByteBuf debugData) {
             meters.goAway(direction == Direction.OUTBOUND);
-        }
-    }
-
-    /** On a graceful stop, closing the HTTP/2 connection makes the codec send GOAWAY and wait for open streams. */
-    private static final class GoAwayOnDrain extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt == Drain.EVENT) {
-                ctx.channel().close();
-                return;
-            }
-            super.userEventTriggered(ctx, evt);
         }
     }
 }
