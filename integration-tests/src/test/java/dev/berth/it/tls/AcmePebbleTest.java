@@ -117,14 +117,17 @@ class AcmePebbleTest {
                         secret + " is readable by its owner only");
             }
         }
-        // Pebble is gone: a restart serves the stored certificate at once, without asking it.
-        try (DeployedServer again = DeployedServer.of("distribution", workDir).flag("http-port", String.valueOf(Ports.freeLoopbackPort()))
-                .listener("https").listener("smtp")
+        // Pebble is gone: a restart serves the stored certificate at once, without asking it; this time beside a
+        // PEM default chain, so the ACME certificate answers its own names by SNI and the PEM chain the others.
+        try (DeployedServer again = pki.configure(DeployedServer.of("distribution", workDir))
+                .flag("http-port", String.valueOf(Ports.freeLoopbackPort())).listener("https").listener("smtp")
                 .flag("echo-enabled", "false").flag("echo-udp-enabled", "false").flag("greeting-enabled", "false")
                 .flag("acme-domains", DOMAINS).flag("acme-directory", directory)
                 .flag("acme-directory-ca", dir.resolve("pki").resolve("root.pem").toString())
                 .flag("acme-agree-tos", "true").start()) {
             assertEquals("200", curl(root, "berth.test", again.port("https")).assertSuccess().stdout());
+            assertEquals("200", curl(pki.rootCa(), "localhost", again.port("https")).assertSuccess().stdout(),
+                    "other names get the PEM chain, verified against its own root");
             Thread.sleep(1000);
             String log = again.log();
             assertTrue(log.contains("ACME: serving the stored certificate for berth.test, mail.berth.test"), log);

@@ -37,8 +37,7 @@ public final class AcmeManager implements AutoCloseable {
     private final AcmeStore store;
     private final AcmeClient client;
     private final Runnable onIssued;
-    private final Counter issued;
-    private final Counter failed;
+    private final MeterRegistry registry;
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("berth-acme", true));
     private int failures;
@@ -51,11 +50,7 @@ public final class AcmeManager implements AutoCloseable {
         this.store = new AcmeStore(dataDirectory, config);
         this.client = new AcmeClient(config, store, challenges);
         this.onIssued = onIssued;
-        String domain = config.domains().get(0);
-        this.issued = Counter.builder("berth.tls.acme.attempts").description("ACME orders for a certificate, by result")
-                .tag("certificate", domain).tag("result", "issued").register(registry);
-        this.failed = Counter.builder("berth.tls.acme.attempts").description("ACME orders for a certificate, by result")
-                .tag("certificate", domain).tag("result", "failed").register(registry);
+        this.registry = registry;
     }
 
     public AcmeConfig config() {
@@ -117,10 +112,11 @@ public final class AcmeManager implements AutoCloseable {
     }
 
     private void attempt() {
+        boolean renewal = current().isPresent();
         try {
             List<X509Certificate> chain = client.issue(http01);
             failures = 0;
-            issued.increment();
+            count(renewal, "issued");
             X509Certificate leaf = chain.get(0);
             log.info("ACME: issued a certificate for {} by {}, valid until {}; renewal due from {}",
                     String.join(", ", config.domains()), leaf.getIssuerX500Principal().getName(),
@@ -129,7 +125,7 @@ public final class AcmeManager implements AutoCloseable {
             schedule(Duration.between(Instant.now(), due(leaf)));
         } catch (AcmeClient.AcmeFailure e) {
             failures++;
-            failed.increment();
+            count(renewal, "failed");
             Duration wait = backoff(failures);
             if (e.retryAfter().isPresent()) {
                 Duration told = Duration.between(Instant.now(), e.retryAfter().get());
@@ -142,11 +138,18 @@ public final class AcmeManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failures++;
-            failed.increment();
+            count(renewal, "failed");
             Duration wait = backoff(failures);
             log.error("ACME: certificate for {}: unexpected failure: {}; next attempt in {}", config.domains().get(0), e, wait);
             schedule(wait);
         }
+    }
+
+    /** Counts an order by kind ({@code issue}: none stored yet; {@code renew}) and result ({@code issued}, {@code failed}). */
+    private void count(boolean renewal, String result) {
+        Counter.builder("berth.tls.acme.attempts").description("ACME orders for a certificate, by kind and result")
+                .tag("certificate", config.domains().get(0)).tag("kind", renewal ? "renew" : "issue").tag("result", result)
+                .register(registry).increment();
     }
 
     /** The wait after the n-th failure in a row: first doubled each time, at most max, and ±20% so that instances spread. */
