@@ -635,13 +635,13 @@ class Holder:
         h.sock.close()
         g.open -= 1
         age = time.monotonic() - h.opened
-        reply = h.got.split(b"\r\n")[-2 if h.got.endswith(b"\r\n") else -1][:24].decode(errors="replace") if h.got else "(no reply)"
+        reply = h.got.split(b"\r\n")[-2 if h.got.endswith(b"\r\n") else -1][:40].decode(errors="replace") if h.got else "(no reply)"
         if g.how == "greeted" or g.listener == "smtp":
             # the greeting is not the closing reply
             lines = [l for l in h.got.split(b"\r\n") if l and not l.startswith(b"220")]
-            reply = lines[-1][:24].decode(errors="replace") if lines else "(no reply)"
+            reply = lines[-1][:40].decode(errors="replace") if lines else "(no reply)"
         elif g.listener.startswith("http"):
-            first = h.got.split(b"\r\n", 1)[0][:24].decode(errors="replace")
+            first = h.got.split(b"\r\n", 1)[0][:40].decode(errors="replace")
             reply = first or "(no reply)"
         if h.reset and reply in ("", "(no reply)"):
             # a reset (we sent a byte after the server's close) drops whatever reply was not read yet
@@ -1140,7 +1140,7 @@ def main():
         md.append(f"\n{acked} messages got 250; {found} are in `new/` byte for byte (after the server's "
                   f"Return-Path and Received headers), {len(lost)} missing, {len(differ)} with other bytes. `new/` holds "
                   f"{stored} soak messages in all (a message the server stored but whose 250 the killed process never "
-                  f"sent is allowed); {tmp_left} files were left in `tmp/` (never acknowledged).")
+                  f"sent is allowed). Files left in `tmp/` (never acknowledged): {tmp_left}.")
         for mid in (lost + differ)[:20]:
             md.append(f"- {mid}")
         md.append("\n## Idle and slowloris connections\n")
