@@ -183,18 +183,50 @@ class Server:
             return None
 
     def fds(self):
+        """Open file descriptors, leaving out the JVM's attach listener (made by jcmd, below)."""
+        attach = self.attach_sockets()
         try:
-            return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+            return sum(1 for fd in os.listdir(f"/proc/{self.proc.pid}/fd") if self.fd_target(fd) not in attach)
         except OSError:
             return None
 
+    def fd_target(self, fd):
+        try:
+            return os.readlink(f"/proc/{self.proc.pid}/fd/{fd}")
+        except OSError:
+            return ""
+
+    def attach_sockets(self):
+        found = set()
+        try:
+            with open("/proc/net/unix") as f:
+                for line in f:
+                    cols = line.split()
+                    # the JVM binds .java_pidPID.tmp and renames it: the bound name is the one listed
+                    if len(cols) >= 8 and re.search(rf"/\.java_pid{self.proc.pid}(\.tmp)?$", cols[7]):
+                        found.add(f"socket:[{cols[6]}]")
+        except OSError:
+            pass
+        return found
+
+    def live_heap_bytes(self):
+        """Heap in use right after a full collection (jcmd GC.run): what the process really keeps."""
+        try:
+            subprocess.run(["jcmd", str(self.proc.pid), "GC.run"], capture_output=True, timeout=60, check=True)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return self.heap_bytes()
+
     def fd_kinds(self):
         kinds = {}
+        attach = self.attach_sockets()
         try:
             for fd in os.listdir(f"/proc/{self.proc.pid}/fd"):
                 try:
                     target = os.readlink(f"/proc/{self.proc.pid}/fd/{fd}")
                 except OSError:
+                    continue
+                if target in attach:
                     continue
                 kind = target.split(":")[0] if ":" in target and not target.startswith("/") else "file"
                 kinds[kind] = kinds.get(kind, 0) + 1
@@ -976,6 +1008,7 @@ def main():
         time.sleep(3)
         baseline = {s.name: s.fds() for s in servers.values()}
         baseline_kinds = {s.name: s.fd_kinds() for s in servers.values()}
+        live_before = {s.name: s.live_heap_bytes() for s in servers.values()}
         log(f"fd baseline {baseline}")
 
         groups = [Group(servers[sv], ls, int(n * scale), how, to, what) for sv, ls, n, how, to, what in IDLE_PLAN]
@@ -1048,6 +1081,7 @@ def main():
         after = wait_fds(list(servers.values()), baseline)
         after_kinds = {s.name: s.fd_kinds() for s in servers.values()}
         end_rss = {s.name: s.rss_kib() for s in servers.values()}
+        live_after = {s.name: s.live_heap_bytes() for s in servers.values()}
         acked, found, lost, differ, stored, tmp_left = check_maildir(maildir, [p for p in ledgers if os.path.exists(p)])
         stops = {s.name: s.stop() for s in servers.values()}
 
@@ -1168,8 +1202,8 @@ def main():
                 md.append(f"| {kind} {g['name']} | | | | example of an early close: after {age_s} s, {reply} | | |")
         md.append("\n## Memory and file descriptors\n")
         md.append("RSS from /proc/PID/status, heap from the admin listener's `jvm_memory_used_bytes{area=\"heap\"}`, "
-                  f"sampled every {SAMPLE_EVERY:.0f} s; shown per 30 s interval as the largest sample (MiB). SMTP's "
-                  "figures restart with each new process after a kill.\n")
+                  f"sampled every {SAMPLE_EVERY:.0f} s; shown per 30 s interval as the largest RSS sample and the "
+                  "smallest and largest heap sample (MiB). SMTP's figures restart with each new process after a kill.\n")
         md.append("| interval | " + " | ".join(f"{n} RSS | {n} heap" for n in servers) + " |")
         md.append("| --- | " + " | ".join("---: | ---:" for _ in servers) + " |")
         for i, b, e in bounds:
@@ -1177,7 +1211,7 @@ def main():
             for n in servers:
                 rs = [x[3] for x in samples if x[1] == n and b <= x[0] < e and x[3]]
                 hs = [x[4] for x in samples if x[1] == n and b <= x[0] < e and x[4]]
-                cells.append(f"{max(rs) / 1024:.0f} | {max(hs) / 2 ** 20:.0f}" if rs and hs else " | ")
+                cells.append(f"{max(rs) / 1024:.0f} | {min(hs) / 2 ** 20:.0f}-{max(hs) / 2 ** 20:.0f}" if rs and hs else " | ")
             md.append(f"| {int(b)}-{int(e)} s | " + " | ".join(cells) + " |")
         md.append("")
         for n in servers:
@@ -1189,6 +1223,14 @@ def main():
                 md.append(f"- {n} (process {inc}): RSS peak {max(first) / 1024:.0f} MiB in the first half of its life, "
                           f"{max(half) / 1024:.0f} MiB in the second ({(max(half) / max(first) - 1) * 100:+.0f} %); at the end, "
                           f"after the load, {(end_rss[n] or 0) / 1024:.0f} MiB.")
+        md.append("\nLive heap, the heap in use right after a full collection (`jcmd PID GC.run`), before the load "
+                  "(after the warm-up) and after it (clients closed); with a large default heap a young collection "
+                  "leaves old objects for later, so the samples above climb while this is the figure a leak moves. "
+                  "SMTP's after is its last process.\n")
+        md.append("| process | live heap before (MiB) | after (MiB) |\n| --- | ---: | ---: |")
+        for n in servers:
+            b, a = live_before[n], live_after[n]
+            md.append(f"| {n} | {'' if b is None else f'{b / 2 ** 20:.1f}'} | {'' if a is None else f'{a / 2 ** 20:.1f}'} |")
         md.append("\n| process | fds before the load | fds after (load ended, clients closed) | before, by kind | after, by kind |\n| --- | ---: | ---: | --- | --- |")
         for n in servers:
             md.append(f"| {n} | {baseline[n]} | {after[n]} | {baseline_kinds[n]} | {after_kinds[n]} |")
