@@ -2,11 +2,7 @@ package dev.berth.core.internal;
 
 import dev.berth.core.BerthException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -40,18 +36,8 @@ public final class ReadyFile {
             json.append(++i < listeners.size() ? ",\n" : "\n");
         }
         json.append("}\n");
-        Path abs = file.toAbsolutePath();
         try {
-            if (abs.getParent() != null) {
-                Files.createDirectories(abs.getParent());
-            }
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-            Files.writeString(tmp, json, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, json.toString(), false);
         } catch (IOException e) {
             throw new BerthException("ready file " + file + ": cannot write it: " + e.getMessage(), "readyFile");
         }

@@ -1,6 +1,7 @@
 package dev.berth.core.internal.acme;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.internal.AtomicFiles;
 import dev.berth.core.tls.AcmeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +9,8 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -124,20 +122,7 @@ final class AcmeStore {
 
     private static void write(Path f, String content, boolean secret) {
         try {
-            Files.createDirectories(f.getParent());
-            Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            if (secret && f.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(tmp);
-            }
-            Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-            try {
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(f, content, secret);
         } catch (IOException e) {
             throw new BerthException("ACME: cannot write " + f + ": " + e.getMessage());
         }

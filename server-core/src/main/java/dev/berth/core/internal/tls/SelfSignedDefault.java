@@ -1,14 +1,12 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.Locale;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -125,17 +122,6 @@ final class SelfSignedDefault {
     }
 
     private static void writeAtomically(Path file, String text, boolean secret) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (secret && supportsPosix(file)) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.write(tmp, text.getBytes(StandardCharsets.US_ASCII));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static boolean supportsPosix(Path file) {
-        return file.getFileSystem().supportedFileAttributeViews().contains("posix")
-                && !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        AtomicFiles.write(file, text, secret);
     }
 }
