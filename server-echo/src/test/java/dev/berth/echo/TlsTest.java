@@ -88,6 +88,42 @@ class TlsTest {
     }
 
     @Test
+    void aTls13ClientThatEndsItsInputWithCloseNotifyStillGetsItsEchoWithTheDefaultLibrary() throws Exception {
+        // socat sends its last data and close_notify together at the end of its input; TLS 1.3 lets it read on.
+        for (int i = 0; i < 5; i++) {
+            String out = text(Cli.run("said just before close_notify " + i + "\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + echoPort + ",verify=0,openssl-min-proto-version=TLS1.3"));
+            assertEquals("said just before close_notify " + i + "\n", out);
+        }
+    }
+
+    @Test
+    void aTls12ClientThatEndsItsInputWithCloseNotifyStillGetsItsEchoWithTheDefaultLibrary() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            String out = text(Cli.run("tls 1.2 then close_notify " + i + "\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + echoPort + ",verify=0,openssl-max-proto-version=TLS1.2"));
+            assertEquals("tls 1.2 then close_notify " + i + "\n", out);
+        }
+    }
+
+    @Test
+    void onAnOptionalTlsEchoATls13ClientEndingWithCloseNotifyAndAPlaintextClientBothGetTheirEcho() throws Exception {
+        Launcher.Launch optional = Launcher.launch(new String[] {"--host", "127.0.0.1", "--protocols", "echo",
+                "--echo-port", "0", "--echo-udp-enabled", "false", "--echo-tls", "optional", "--admin-enabled", "false",
+                "--data-dir", dir.toString(), "--log-level", "warn"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
+        try {
+            String port = String.valueOf(optional.server.localAddress("echo").getPort());
+            assertEquals("sniffed as tls\n", text(Cli.run("sniffed as tls\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + port + ",verify=0,openssl-min-proto-version=TLS1.3")));
+            assertEquals("sniffed as plaintext\n", text(Cli.run("sniffed as plaintext\n", "socat", "-t", "30", "-",
+                    "TCP:127.0.0.1:" + port)));
+        } finally {
+            optional.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aPlaintextClientIsNotServedOnTheImplicitTlsEcho() throws Exception {
         String out = text(Cli.run("plain\n", "socat", "-t", "30", "-", "TCP:127.0.0.1:" + echoPort));
         assertEquals("", out);
