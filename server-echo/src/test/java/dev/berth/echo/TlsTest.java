@@ -63,7 +63,7 @@ class TlsTest {
 
     @Test
     void socatGetsItsBytesBackOverImplicitTls() throws Exception {
-        // shut-none: the client leaves the session open at the end of its input (see docs/echo.md),
+        // shut-none: the client leaves the session open at the end of its input (sends no close_notify),
         // so it waits the -t time for the echo and then leaves.
         String out = text(Cli.run("echo over socat tls\n", "socat", "-t", "5", "-",
                 "OPENSSL:127.0.0.1:" + echoPort + ",verify=0,shut-none"));
@@ -73,7 +73,7 @@ class TlsTest {
     @Test
     void withTheJdkTlsLibraryAClientThatEndsItsInputWithCloseNotifyStillGetsTheRestOfItsEcho() throws Exception {
         // TLS 1.3 lets a peer close only its own side; the JDK's engine keeps the server's side open
-        // (netty-tcnative's closes both, see docs/echo.md), so socat's plain end of input works here.
+        // (netty-tcnative's closes both, which the echo's TlsRecordSplitter works around), so socat's plain end of input works here.
         Launcher.Launch jdk = Launcher.launch(new String[] {"--host", "127.0.0.1", "--protocols", "echo",
                 "--echo-port", "0", "--echo-udp-enabled", "false", "--echo-tls", "implicit", "--tls-provider", "jdk",
                 "--data-dir", dir.toString(), "--log-level", "warn"},
