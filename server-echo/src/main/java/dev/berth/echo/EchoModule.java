@@ -1,9 +1,11 @@
 package dev.berth.echo;
 
+import dev.berth.core.PipelineNames;
 import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
+import dev.berth.echo.internal.TlsRecordSplitter;
 import dev.berth.echo.internal.TrafficMeter;
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.tls.TlsMode;
@@ -57,6 +59,13 @@ public final class EchoModule implements ProtocolModule {
         // A client that shuts down its write side still expects the rest of its echo: without this
         // option Netty would close the whole connection on the client's FIN.
         connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        // So that the echo of data sent just before a TLS close_notify still goes out (see the splitter).
+        String tls = pipeline.get(PipelineNames.TLS) != null ? PipelineNames.TLS
+                : pipeline.get(PipelineNames.TLS_SNIFFER) != null ? PipelineNames.TLS_SNIFFER : null;
+        if (tls != null) {
+            pipeline.addBefore(tls, TlsRecordSplitter.NAME, new TlsRecordSplitter());
+        }
+        EchoProgress.track(connection.channel());
         pipeline.addLast(HANDLER, StreamEchoHandler.INSTANCE);
     }
 }

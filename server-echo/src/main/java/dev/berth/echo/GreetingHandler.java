@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * One greeting exchange: greet with the time, take the client's first message (framed by the
  * {@code MessageDecoder} in front), answer {@code You have sent: [message]} and close. An over-long
  * line, a client that stays silent past the timeout or ends its side without a message, and a
- * draining server each get one line saying so before the close.
+ * draining server each get one line saying so before the close; when the server drains while part of
+ * the client's message is in, the rest is waited for and answered.
  *
  * <p>The server speaks first, which TLS makes delicate: a greeting written before the handshake
  * would reach the client in plaintext. With TLS at accept (IMPLICIT) the greeting waits for the
@@ -62,6 +63,20 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Drain.describeInFlight(ctx.channel(), () -> {
+            int partial = partialMessage(ctx);
+            return done || partial == 0 ? null : "greeting: " + partial + " bytes of the client's message, its line end not yet";
+        });
+    }
+
+    /** Bytes of the client's message the decoder in front holds, waiting for the line end. */
+    private static int partialMessage(ChannelHandlerContext ctx) {
+        MessageDecoder decoder = ctx.pipeline().get(MessageDecoder.class);
+        return decoder == null ? 0 : decoder.partial();
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf line = (ByteBuf) msg;
         try {
@@ -83,7 +98,10 @@ public final class GreetingHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
             greet(ctx);
         } else if (evt == Drain.EVENT) {
-            end(ctx, "Goodbye: the server is stopping.");
+            // A message whose line end is on its way gets its answer; the drain deadline bounds the wait.
+            if (partialMessage(ctx) == 0) {
+                end(ctx, "Goodbye: the server is stopping.");
+            }
             return;
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // Any message the client sent before its end has been answered already (the decoder

@@ -16,6 +16,11 @@ final class MessageDecoder extends LineBasedFrameDecoder {
         super(maxLength, true, true);
     }
 
+    /** Bytes of a message received without its line end yet. */
+    int partial() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);

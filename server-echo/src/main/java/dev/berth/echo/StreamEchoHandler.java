@@ -1,7 +1,9 @@
 package dev.berth.echo;
 
 import dev.berth.core.spi.Drain;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,7 +13,9 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
 
 /**
  * Echoes a TCP stream: every byte read is written back. When the client ends its side (a FIN, or a
- * TLS close_notify), or the server drains, the bytes already read are sent and then the connection is closed.
+ * TLS close_notify), the bytes already read are sent and then the connection is closed; when the server
+ * drains, they are sent and then the server ends its side, and the connection closes once the client
+ * ends its own ({@link DrainedEcho}).
  *
  * <p>Nothing here limits memory by itself: each read is written at once, so the unsent bytes count
  * against the channel's write-buffer watermarks, and core's backpressure handler stops reading
@@ -31,6 +35,9 @@ public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf) {
+            EchoProgress.read(ctx.channel(), ((ByteBuf) msg).readableBytes());
+        }
         // Flushed once per read burst in channelReadComplete, not once per buffer.
         ctx.write(msg, ctx.voidPromise());
     }
@@ -44,8 +51,15 @@ public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         // The client's stream ends with its FIN, or over TLS with its close_notify, which may come without a FIN.
-        if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent || evt == Drain.EVENT) {
+        if (evt instanceof ChannelInputShutdownEvent || evt instanceof SslCloseCompletionEvent) {
             finish(ctx);
+            return;
+        }
+        if (evt == Drain.EVENT) {
+            // The client may still be sending: end the server's side after the echo, and close once the client ends its own.
+            ChannelFuture sent = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
+            ctx.pipeline().replace(this, EchoModule.HANDLER, new DrainedEcho());
+            DrainedEcho.endServerSide(ctx.channel(), sent);
             return;
         }
         ctx.fireUserEventTriggered(evt);

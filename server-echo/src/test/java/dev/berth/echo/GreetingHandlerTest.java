@@ -140,6 +140,19 @@ class GreetingHandlerTest {
     }
 
     @Test
+    void aMessageHalfInWhenTheServerDrainsIsAnsweredOnceItsLineEnds() {
+        EmbeddedChannel ch = greeting(SETTINGS);
+        read(ch);
+        ch.writeInbound(text("half a "));
+        assertEquals("greeting: 7 bytes of the client's message, its line end not yet", ch.attr(Drain.IN_FLIGHT).get().get());
+        ch.pipeline().fireUserEventTriggered(Drain.EVENT);
+        assertTrue(ch.isOpen(), "the rest of the line is waited for");
+        ch.writeInbound(text("line\r\n"));
+        assertEquals("You have sent: [half a line]\r\n", read(ch));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
     void onAnImplicitTlsListenerTheGreetingWaitsForTheHandshake() throws Exception {
         EmbeddedChannel ch = greetingBehind(PipelineNames.TLS);
         assertNull(ch.readOutbound(), "nothing may pass before the TLS handshake");

@@ -63,7 +63,7 @@ class TlsTest {
 
     @Test
     void socatGetsItsBytesBackOverImplicitTls() throws Exception {
-        // shut-none: the client leaves the session open at the end of its input (see docs/echo.md),
+        // shut-none: the client leaves the session open at the end of its input (sends no close_notify),
         // so it waits the -t time for the echo and then leaves.
         String out = text(Cli.run("echo over socat tls\n", "socat", "-t", "5", "-",
                 "OPENSSL:127.0.0.1:" + echoPort + ",verify=0,shut-none"));
@@ -73,7 +73,7 @@ class TlsTest {
     @Test
     void withTheJdkTlsLibraryAClientThatEndsItsInputWithCloseNotifyStillGetsTheRestOfItsEcho() throws Exception {
         // TLS 1.3 lets a peer close only its own side; the JDK's engine keeps the server's side open
-        // (netty-tcnative's closes both, see docs/echo.md), so socat's plain end of input works here.
+        // (netty-tcnative's closes both, which the echo's TlsRecordSplitter works around), so socat's plain end of input works here.
         Launcher.Launch jdk = Launcher.launch(new String[] {"--host", "127.0.0.1", "--protocols", "echo",
                 "--echo-port", "0", "--echo-udp-enabled", "false", "--echo-tls", "implicit", "--tls-provider", "jdk",
                 "--data-dir", dir.toString(), "--log-level", "warn"},
@@ -84,6 +84,42 @@ class TlsTest {
             assertEquals("said just before close_notify\n", out);
         } finally {
             jdk.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aTls13ClientThatEndsItsInputWithCloseNotifyStillGetsItsEchoWithTheDefaultLibrary() throws Exception {
+        // socat sends its last data and close_notify together at the end of its input; TLS 1.3 lets it read on.
+        for (int i = 0; i < 5; i++) {
+            String out = text(Cli.run("said just before close_notify " + i + "\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + echoPort + ",verify=0,openssl-min-proto-version=TLS1.3"));
+            assertEquals("said just before close_notify " + i + "\n", out);
+        }
+    }
+
+    @Test
+    void aTls12ClientThatEndsItsInputWithCloseNotifyStillGetsItsEchoWithTheDefaultLibrary() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            String out = text(Cli.run("tls 1.2 then close_notify " + i + "\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + echoPort + ",verify=0,openssl-max-proto-version=TLS1.2"));
+            assertEquals("tls 1.2 then close_notify " + i + "\n", out);
+        }
+    }
+
+    @Test
+    void onAnOptionalTlsEchoATls13ClientEndingWithCloseNotifyAndAPlaintextClientBothGetTheirEcho() throws Exception {
+        Launcher.Launch optional = Launcher.launch(new String[] {"--host", "127.0.0.1", "--protocols", "echo",
+                "--echo-port", "0", "--echo-udp-enabled", "false", "--echo-tls", "optional", "--admin-enabled", "false",
+                "--data-dir", dir.toString(), "--log-level", "warn"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err);
+        try {
+            String port = String.valueOf(optional.server.localAddress("echo").getPort());
+            assertEquals("sniffed as tls\n", text(Cli.run("sniffed as tls\n", "socat", "-t", "30", "-",
+                    "OPENSSL:127.0.0.1:" + port + ",verify=0,openssl-min-proto-version=TLS1.3")));
+            assertEquals("sniffed as plaintext\n", text(Cli.run("sniffed as plaintext\n", "socat", "-t", "30", "-",
+                    "TCP:127.0.0.1:" + port)));
+        } finally {
+            optional.server.stop(Duration.ofSeconds(5));
         }
     }
 

@@ -114,6 +114,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof SmtpFrame.ContentEnd) {
             session.content().end(((SmtpFrame.ContentEnd) msg).problem());
         }
+        // A BDAT transaction a drain waited for may have ended between its chunks (RSET, a refusal).
+        session.goodbyeIfDrainedAndIdle();
     }
 
     private void commandLine(byte[] line) {

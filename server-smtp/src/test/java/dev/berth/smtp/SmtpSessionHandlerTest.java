@@ -142,6 +142,31 @@ class SmtpSessionHandlerTest {
     }
 
     @Test
+    void whatADrainDeadlineWouldCutIsSaidInSmtpTermsAndNothingWhenIdle() {
+        start(SmtpConfig.builder().serverName("mx.test").build());
+        output();
+        java.util.function.Supplier<String> inFlight = ch.attr(Drain.IN_FLIGHT).get();
+        send("HELO c.example\r\nMAIL FROM:<a@example.org>\r\n");
+        output();
+        send("RCPT TO:<b@example.com>\r\n");
+        output();
+        assertEquals(null, inFlight.get(), "an envelope without content is not work in flight");
+        send("DATA\r\nSubject: hi\r\n\r\n");
+        output();
+        assertEquals("DATA from <a@example.org>: 15 bytes received", inFlight.get());
+        send(".\r\nMAIL FROM:<c@example.org>\r\n");
+        output();
+        send("RCPT TO:<b@example.com>\r\n");
+        output();
+        send("BDAT 3\r\nabcBDAT 4 LAST\r\nde");
+        output();
+        assertEquals("BDAT from <c@example.org>: 2 chunks, 5 bytes received", inFlight.get());
+        send("fg");
+        output();
+        assertEquals(null, inFlight.get());
+    }
+
+    @Test
     void theErrorLimitEndsTheSessionAndLaterInputIsIgnored() {
         start(SmtpConfig.builder().serverName("mx.test").maxErrors(2).build());
         output();

@@ -106,6 +106,20 @@ class EchoClientsTest {
     }
 
     @Test
+    void socatThatEndsItsInputWithCloseNotifyAtOnceStillGetsItsEchoOverTls13AndTls12() {
+        // `echo hi | socat - OPENSSL:...`: the data and the close_notify leave together; TLS 1.3 (RFC 8446 6.1)
+        // lets the client read on after it, and the server's default library (OpenSSL) must still answer.
+        for (String version : new String[] {"openssl-min-proto-version=TLS1.3", "openssl-max-proto-version=TLS1.2"}) {
+            for (int i = 0; i < 3; i++) {
+                String line = "said just before close_notify, " + version + " #" + i + "\n";
+                Program.Result r = socat.args("-t", "30", "-", "OPENSSL:127.0.0.1:" + tls.port("echo") + ",verify=0," + version)
+                        .stdin(line).timeout(CLIENT_TIMEOUT).run().assertSuccess();
+                assertEquals(line, r.stdout(), r::describe);
+            }
+        }
+    }
+
+    @Test
     void ncatVerifiesTheChainAndGetsEveryByteBackOverTls() {
         byte[] sent = payload(16 * 1024);
         // Over TLS ncat does not half-close when its input ends; the idle timeout ends it once the echo

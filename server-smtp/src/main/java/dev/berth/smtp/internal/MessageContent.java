@@ -22,6 +22,8 @@ public final class MessageContent {
     private final Session session;
     private Kind kind = Kind.NONE;
     private boolean lastChunk;
+    private int chunks;
+    private boolean answering;
     private SmtpReply chunkRefusal;
     private boolean waitingForRoom;
     private boolean stalled;
@@ -39,6 +41,7 @@ public final class MessageContent {
     /** DATA was accepted (354 written): the lines up to the final dot are the message. */
     void startData() {
         kind = Kind.DATA;
+        chunks = 0;
         session.input().framer().startData();
         startIntake();
         session.restartTimer();
@@ -52,7 +55,11 @@ public final class MessageContent {
         lastChunk = last;
         chunkRefusal = refusal;
         if (refusal == null && session.transaction().intake() == null) {
+            chunks = 0;
             startIntake();
+        }
+        if (refusal == null) {
+            chunks++;
         }
         kind = Kind.CHUNK;
         session.input().framer().startChunk(size);
@@ -125,8 +132,10 @@ public final class MessageContent {
         MailTransaction tx = session.transaction().get();
         long size = intake.size();
         long began = System.nanoTime();
+        answering = true;
         CompletableFuture<SmtpReply> handlerReply = refusal != null ? intake.abort(refusal.lines().get(0)) : intake.complete();
         session.calls().await(handlerReply, r -> {
+            answering = false;
             SmtpReply answer = refusal != null ? refusal : r;
             // The store time runs from the end of the data to the answer: what the client waits for, fsync included.
             session.events().messageAnswered(tx, size, refusal != null ? -1 : System.nanoTime() - began, answer);
@@ -137,6 +146,7 @@ public final class MessageContent {
                 session.reply(r);
             }
         }, () -> {
+            answering = false;
             if (refusal == null) {
                 session.events().storeTimedOut(System.nanoTime() - began);
             }
@@ -152,6 +162,28 @@ public final class MessageContent {
                     + " octets");
         }
         return intake.tooBig() ? MailParameters.TOO_BIG : null;
+    }
+
+    /**
+     * The message under way in the protocol's words ({@code DATA from <a@b>: 1048576 bytes received},
+     * {@code BDAT from <a@b>: 3 chunks, 3145728 bytes received}, or the message being stored), or null
+     * when there is none.
+     */
+    String describe() {
+        MessageIntake intake = session.transaction().intake();
+        MailTransaction tx = session.transaction().get();
+        if (intake == null || tx == null) {
+            return null;
+        }
+        String from = " from <" + tx.reversePath() + ">: ";
+        if (answering) {
+            return "storing the message" + from + intake.size() + " bytes, waiting for the handler's answer";
+        }
+        if (chunks > 0) {
+            return "BDAT" + from + chunks + (chunks == 1 ? " chunk, " : " chunks, ") + intake.size() + " bytes received"
+                    + (kind == Kind.CHUNK ? "" : ", waiting for the next chunk");
+        }
+        return "DATA" + from + intake.size() + " bytes received";
     }
 
     /** The connection is gone: the stall clock stops. */

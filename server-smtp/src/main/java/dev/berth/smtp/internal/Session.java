@@ -1,6 +1,7 @@
 package dev.berth.smtp.internal;
 
 import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.Drain;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.MailTransaction;
 import dev.berth.smtp.SmtpConfig;
@@ -57,6 +58,7 @@ public final class Session {
         this.calls = new HandlerCalls(this, blocking, config.handlerTimeout());
         this.transaction = new CurrentTransaction(factory, calls, addRecipient, events);
         this.content = new MessageContent(this);
+        Drain.describeInFlight(ctx.channel(), this::inFlight);
     }
 
     /** A framer with {@code config}'s line limits. */
@@ -79,17 +81,43 @@ public final class Session {
         events.disconnected();
     }
 
-    /** The server is stopping: say goodbye now when idle, else once the work under way is answered. */
+    /**
+     * The server is stopping: say goodbye now when idle (an envelope begun with MAIL and RCPT is not
+     * work under way), else once the message under way, or the handler's answer, is answered.
+     */
     public void drain() {
         draining = true;
-        if (!busy()) {
+        goodbyeIfDrainedAndIdle();
+    }
+
+    /** After a command or content: a draining session that has nothing left under way says goodbye. */
+    public void goodbyeIfDrainedAndIdle() {
+        if (draining && !busy()) {
             goodbye(SHUTTING_DOWN);
         }
     }
 
-    /** True while a handler call or message content is under way: a drain waits for it. */
+    /**
+     * True while a handler call, message content or a BDAT transaction between its chunks is under
+     * way: a drain waits for it.
+     */
     boolean busy() {
-        return input.held(ClientInput.Hold.HANDLER) || content.active();
+        return input.held(ClientInput.Hold.HANDLER) || content.active() || transaction.intake() != null;
+    }
+
+    /** What a drain deadline would cut, for the line logged when it does; null when idle. */
+    String inFlight() {
+        if (replies.closing()) {
+            return null;
+        }
+        String message = content.describe();
+        if (message != null) {
+            return message;
+        }
+        if (input.held(ClientInput.Hold.HANDLER)) {
+            return "waiting for the message handler's answer";
+        }
+        return null;
     }
 
     /** Writes {@code r}. */
