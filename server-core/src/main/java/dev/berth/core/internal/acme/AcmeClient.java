@@ -52,11 +52,6 @@ final class AcmeClient {
     private final Optional<SSLContext> trust;
 
     AcmeClient(AcmeConfig config, AcmeStore store, AcmeChallenges challenges) {
-        // acme4j makes keys and CSRs through the "BC" provider by name; added last, so the JDK's own
-        // providers stay the default for everything else in the process.
-        if (java.security.Security.getProvider("BC") == null) {
-            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
-        }
         this.config = config;
         this.store = store;
         this.challenges = challenges;
@@ -101,7 +96,7 @@ final class AcmeClient {
                 }
             }
             order.waitUntilReady(STEP_TIMEOUT);
-            KeyPair domainKey = KeyPairUtils.createECKeyPair("secp256r1");
+            KeyPair domainKey = AcmeStore.newEcKey();
             order.execute(domainKey);
             Status done = order.waitForCompletion(STEP_TIMEOUT);
             if (done != Status.VALID) {

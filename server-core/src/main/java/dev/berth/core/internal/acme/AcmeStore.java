@@ -7,11 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -20,7 +21,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.shredzone.acme4j.util.KeyPairUtils;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,17 +69,32 @@ final class AcmeStore {
     KeyPair accountKey() {
         Path f = accountKeyFile();
         if (Files.exists(f)) {
-            try (Reader r = Files.newBufferedReader(f, StandardCharsets.US_ASCII)) {
-                return KeyPairUtils.readKeyPair(r);
+            try (Reader r = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.US_ASCII)) {
+                return readKeyPair(r);
             } catch (IOException | RuntimeException e) {
                 throw new BerthException("ACME account key " + f + ": cannot be read (" + e.getMessage()
                         + "); it is not replaced on its own: restore it, or delete it to register a new account");
             }
         }
-        KeyPair key = KeyPairUtils.createECKeyPair("secp256r1");
-        writeSecret(f, pem(key));
+        KeyPair key = newEcKey();
+        writeSecret(f, pem(key, true));
         log.info("ACME: made a new account key {}", f);
         return key;
+    }
+
+    /**
+     * A new ECDSA P-256 key from the JDK. Not acme4j's {@code KeyPairUtils.createECKeyPair}: that asks for
+     * BouncyCastle as a registered provider by name, and registering it process-wide would change the key
+     * classes every other PEM load in the process returns.
+     */
+    static KeyPair newEcKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot make P-256 keys", e);
+        }
     }
 
     /** The stored chain, when chain and key files both exist and the chain parses. */
@@ -92,7 +114,7 @@ final class AcmeStore {
 
     /** Stores a new certificate: the key (0600) first, then the chain, each by rename. */
     void save(List<X509Certificate> chain, KeyPair key) {
-        writeSecret(keyFile(), pem(key));
+        writeSecret(keyFile(), pem(key, false));
         StringBuilder sb = new StringBuilder();
         Base64.Encoder b64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
         try {
@@ -106,14 +128,43 @@ final class AcmeStore {
         write(chainFile(), sb.toString(), false);
     }
 
-    private static String pem(KeyPair key) {
+    /**
+     * The private key as PKCS#8 ({@code PRIVATE KEY}, what the TLS loader reads), and with {@code withPublic}
+     * the public key after it ({@code PUBLIC KEY}): an account key is read back as a pair.
+     */
+    private static String pem(KeyPair key, boolean withPublic) {
         StringWriter w = new StringWriter();
-        try (Writer out = w) {
-            KeyPairUtils.writeKeyPair(key, out);
+        try (JcaPEMWriter out = new JcaPEMWriter(w)) {
+            out.writeObject(new JcaPKCS8Generator(key.getPrivate(), null).generate());
+            if (withPublic) {
+                out.writeObject(key.getPublic());
+            }
         } catch (IOException e) {
             throw new BerthException("ACME: cannot encode a key: " + e.getMessage());
         }
         return w.toString();
+    }
+
+    /** A pair as {@link #pem} writes it (or as one SEC1 {@code EC PRIVATE KEY} block holding both). */
+    private static KeyPair readKeyPair(Reader r) throws IOException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        java.security.PrivateKey priv = null;
+        java.security.PublicKey pub = null;
+        try (PEMParser parser = new PEMParser(r)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PEMKeyPair pair) {
+                    return converter.getKeyPair(pair);
+                } else if (o instanceof PrivateKeyInfo info) {
+                    priv = converter.getPrivateKey(info);
+                } else if (o instanceof SubjectPublicKeyInfo info) {
+                    pub = converter.getPublicKey(info);
+                }
+            }
+        }
+        if (priv == null || pub == null) {
+            throw new IOException("it holds no " + (priv == null ? "private" : "public") + " key");
+        }
+        return new KeyPair(pub, priv);
     }
 
     private static void writeSecret(Path f, String content) {

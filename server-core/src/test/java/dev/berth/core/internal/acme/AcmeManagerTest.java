@@ -56,4 +56,19 @@ class AcmeManagerTest {
                     "a stored certificate that misses a configured name is not served: a new one is ordered");
         }
     }
+
+    @Test
+    void makingAndStoringKeysLeavesTheProcesssSecurityProvidersAlone() {
+        try (AcmeManager m = manager(Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+            AcmeConfig c = m.config();
+            AcmeStore store = new AcmeStore(dir, c);
+            java.security.KeyPair account = store.accountKey();
+            assertEquals("EC", account.getPrivate().getAlgorithm());
+            assertEquals(account.getPublic(), store.accountKey().getPublic(), "read back, not made again");
+            assertEquals("EC", AcmeStore.newEcKey().getPrivate().getAlgorithm());
+            // A registered BouncyCastle would turn every EC key loaded from PEM into an "ECDSA" one, which the
+            // RSA-beside-ECDSA chain check (and anything else comparing algorithm names) does not expect.
+            org.junit.jupiter.api.Assertions.assertNull(java.security.Security.getProvider("BC"));
+        }
+    }
 }
