@@ -8,6 +8,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -33,6 +35,7 @@ public final class HttpPipelines {
     public static final String H2_CODEC = "http.h2-codec";
     public static final String H2_MULTIPLEX = "http.h2-multiplex";
     public static final String H2_DRAIN = "http.h2-drain";
+    public static final String H2_ERRORS = "http.h2-errors";
 
     private HttpPipelines() {
     }
@@ -55,7 +58,8 @@ public final class HttpPipelines {
         SSLSession tls = connection.tlsSession().orElse(null);
         HttpMeters.Listener meters = service.meters().listener(connection.listener().name());
         p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
-        p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
+        ClosedStreamGuard closedStreams = new ClosedStreamGuard(new FrameCounter(meters));
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
                 // Netty's flood defences, pinned here so a change of defaults cannot silently drop them:
                 // rapid reset (CVE-2023-44487), CONTINUATION floods, SETTINGS/PING floods whose answers
@@ -67,19 +71,23 @@ public final class HttpPipelines {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
                 // closing sends GOAWAY and waits for open streams; the server's shutdown deadline bounds the wait
                 .gracefulShutdownTimeoutMillis(TimeUnit.MINUTES.toMillis(10))
-                .frameLogger(new FrameCounter(meters))
-                .build());
+                .frameLogger(closedStreams)
+                .build();
+        closedStreams.connection(codec.connection());
+        p.addAfter(H2_DRAIN, H2_CODEC, codec);
         p.addAfter(H2_CODEC, H2_MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 meters.streamOpened();
                 stream.closeFuture().addListener(f -> meters.streamClosed());
+                stream.pipeline().addLast(new RequestPseudoHeaders());
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new BodyCounter());
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
             }
         }));
+        p.addAfter(H2_MULTIPLEX, H2_ERRORS, new CodecHandlesHttp2Errors());
     }
 
     /**
@@ -109,6 +117,20 @@ public final class HttpPipelines {
         public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
                               ByteBuf debugData) {
             meters.goAway(direction == Direction.OUTBOUND);
+        }
+    }
+
+    /**
+     * Stops an HTTP/2 error the codec passed on from reaching core's tail handler, whose plain close would send
+     * GOAWAY NO_ERROR before the codec's GOAWAY with the error's own code (FLOW_CONTROL_ERROR, PROTOCOL_ERROR...).
+     * The codec closes the connection itself once that GOAWAY is written; any other exception goes on.
+     */
+    private static final class CodecHandlesHttp2Errors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+                super.exceptionCaught(ctx, cause);
+            }
         }
     }
 
