@@ -45,7 +45,15 @@ final class RawHttp2 implements AutoCloseable {
 
     /** Connects, sends the preface and an empty SETTINGS frame, and acknowledges the server's SETTINGS. */
     static RawHttp2 open(int port) throws IOException {
+        return open(port, 0);
+    }
+
+    /** As {@link #open(int)}, with the socket's receive buffer set to {@code receiveBuffer} bytes unless 0. */
+    static RawHttp2 open(int port, int receiveBuffer) throws IOException {
         Socket s = new Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setTcpNoDelay(true);
         RawHttp2 c = new RawHttp2(s);

@@ -1,6 +1,5 @@
 package dev.berth.http.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Error;
@@ -8,7 +7,6 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.logging.LogLevel;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Iterator;
@@ -22,25 +20,21 @@ import java.util.Iterator;
  * stream error, since frames may be in flight after a RST_STREAM. Netty alone cannot tell the closed cases
  * apart and answers all of them with a stream error, and the half-closed one with PROTOCOL_ERROR.
  *
- * <p>Netty's frame logger is the one hook that sees each inbound frame before the connection decoder acts on
- * it; the other frame logger methods pass to {@code next}. The connection error travels to the codec wrapped
- * in an unchecked exception, which the codec unwraps. Memory stays bounded: the skipped identifiers are kept
- * as at most {@value #MAX_GAPS} ranges and the reset streams as the last {@value #MAX_RESETS}; what falls out
- * of either is judged closed, which is still a connection error.
+ * <p>Memory stays bounded: the skipped identifiers are kept as at most {@value #MAX_GAPS} ranges and the reset
+ * streams as the last {@value #MAX_RESETS}; what falls out of either is judged closed, which is still a
+ * connection error.
  */
-final class ClosedStreamGuard extends Http2FrameLogger {
+final class ClosedStreamGuard extends ForwardingFrameLogger {
     static final int MAX_GAPS = 64;
     static final int MAX_RESETS = 1024;
 
-    private final Http2FrameLogger next;
     private final ArrayDeque<int[]> gaps = new ArrayDeque<>();
     private final LinkedHashSet<Integer> reset = new LinkedHashSet<>();
     private Http2Connection connection;
     private int highest;
 
     ClosedStreamGuard(Http2FrameLogger next) {
-        super(LogLevel.TRACE);
-        this.next = next;
+        super(next);
     }
 
     /** The codec's connection, whose open streams the guard consults; set once the codec is built. */
@@ -49,22 +43,17 @@ final class ClosedStreamGuard extends Http2FrameLogger {
     }
 
     @Override
-    public boolean isEnabled() {
-        return false;
-    }
-
-    @Override
     public void logHeaders(Direction direction, ChannelHandlerContext ctx, int streamId, Http2Headers headers,
                            int padding, boolean endStream) {
         check(direction, streamId);
-        next.logHeaders(direction, ctx, streamId, headers, padding, endStream);
+        super.logHeaders(direction, ctx, streamId, headers, padding, endStream);
     }
 
     @Override
     public void logHeaders(Direction direction, ChannelHandlerContext ctx, int streamId, Http2Headers headers,
                            int streamDependency, short weight, boolean exclusive, int padding, boolean endStream) {
         check(direction, streamId);
-        next.logHeaders(direction, ctx, streamId, headers, streamDependency, weight, exclusive, padding, endStream);
+        super.logHeaders(direction, ctx, streamId, headers, streamDependency, weight, exclusive, padding, endStream);
     }
 
     @Override
@@ -75,13 +64,7 @@ final class ClosedStreamGuard extends Http2FrameLogger {
             oldest.next();
             oldest.remove();
         }
-        next.logRstStream(direction, ctx, streamId, errorCode);
-    }
-
-    @Override
-    public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
-                          ByteBuf debugData) {
-        next.logGoAway(direction, ctx, lastStreamId, errorCode, debugData);
+        super.logRstStream(direction, ctx, streamId, errorCode);
     }
 
     private void check(Direction direction, int streamId) {

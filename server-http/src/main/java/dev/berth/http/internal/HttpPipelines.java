@@ -58,7 +58,9 @@ public final class HttpPipelines {
         SSLSession tls = connection.tlsSession().orElse(null);
         HttpMeters.Listener meters = service.meters().listener(connection.listener().name());
         p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
-        ClosedStreamGuard closedStreams = new ClosedStreamGuard(new FrameCounter(meters));
+        ClosedStreamGuard closedStreams = new ClosedStreamGuard(
+                // PING and SETTINGS floods from a client that reads the answers, and WINDOW_UPDATE floods
+                new ControlFrameFloodGuard(new FrameCounter(meters), 200, 30, 10_000));
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
                 // Netty's flood defences, pinned here so a change of defaults cannot silently drop them:
