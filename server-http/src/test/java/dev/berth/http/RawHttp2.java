@@ -1,5 +1,9 @@
 package dev.berth.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Exception;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +42,8 @@ final class RawHttp2 implements AutoCloseable {
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final Socket socket;
+    private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
+    private final List<String> statuses = new ArrayList<>();
 
     private RawHttp2(Socket socket) {
         this.socket = socket;
@@ -126,6 +132,9 @@ final class RawHttp2 implements AutoCloseable {
                 ByteBuffer payload = ByteBuffer.wrap(in.readNBytes(length));
                 int type = head[3];
                 int stream = ByteBuffer.wrap(head, 5, 4).getInt() & 0x7FFFFFFF;
+                if (type == HEADERS) {
+                    statuses.add(status(stream, payload));
+                }
                 String line = switch (type) {
                     case RST_STREAM -> "RST_STREAM " + stream + " " + error(payload.getInt(0));
                     case GOAWAY -> "GOAWAY " + error(payload.getInt(4));
@@ -145,6 +154,23 @@ final class RawHttp2 implements AutoCloseable {
         } catch (IOException e) {
             seen.add("closed");
             return seen;
+        }
+    }
+
+    /** The {@code :status} of every HEADERS frame read so far, in order. */
+    List<String> statuses() {
+        return List.copyOf(statuses);
+    }
+
+    private String status(int stream, ByteBuffer block) throws IOException {
+        ByteBuf buf = Unpooled.wrappedBuffer(block.duplicate());
+        try {
+            CharSequence status = hpack.decodeHeaders(stream, buf).status();
+            return status == null ? "none" : status.toString();
+        } catch (Http2Exception e) {
+            throw new IOException("undecodable header block on stream " + stream, e);
+        } finally {
+            buf.release();
         }
     }
 

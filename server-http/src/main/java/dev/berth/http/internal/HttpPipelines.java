@@ -84,6 +84,7 @@ public final class HttpPipelines {
                 stream.closeFuture().addListener(f -> meters.streamClosed());
                 stream.pipeline().addLast(new RequestPseudoHeaders());
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast(new Http2BodyTimeout(service.limits().bodyTimeout()));
                 stream.pipeline().addLast(new BodyCounter());
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
