@@ -59,6 +59,17 @@ class Http2ConformanceTest {
     }
 
     @Test
+    void theServerOpensAOneMebibyteStreamWindowAndAboutTwiceThatForTheConnection() throws Exception {
+        try (RawHttp2 c = RawHttp2.open(server.httpPort())) {
+            c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, GET));
+            List<String> frames = c.read("DATA 1", QUIET);
+            assertEquals(1024L * 1024, c.settings().get(0x4), "SETTINGS_INITIAL_WINDOW_SIZE; " + frames);
+            assertEquals(65_535 + 2L * (1024 * 1024 - 65_535), 65_535 + c.connectionWindowIncrements(),
+                    "the connection window");
+        }
+    }
+
+    @Test
     void aRequestWithoutMethodIsResetWithProtocolError() throws Exception {
         assertMalformedRequestIsResetUnanswered(request(null, true, true));
     }

@@ -72,7 +72,8 @@ class Http2FloodIsolationTest {
             for (int i = 0; i < 10; i++) {
                 try (RawHttp2 other = RawHttp2.open(server.httpPort())) {
                     other.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, GET));
-                    List<String> answer = other.read("DATA 1", Duration.ofSeconds(10));
+                    List<String> answer = other.read("DATA 1", Duration.ofSeconds(10)).stream()
+                            .filter(f -> !f.equals("WINDOW_UPDATE 0")).toList();
                     assertEquals(List.of("HEADERS 1", "DATA 1"), answer, "request " + i + " during the flood");
                 }
             }

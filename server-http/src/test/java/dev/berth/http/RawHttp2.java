@@ -44,6 +44,8 @@ final class RawHttp2 implements AutoCloseable {
     private final Socket socket;
     private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
     private final List<String> statuses = new ArrayList<>();
+    private final java.util.Map<Integer, Long> settings = new java.util.HashMap<>();
+    private long connectionWindowIncrements;
 
     private RawHttp2(Socket socket) {
         this.socket = socket;
@@ -135,6 +137,14 @@ final class RawHttp2 implements AutoCloseable {
                 if (type == HEADERS) {
                     statuses.add(status(stream, payload));
                 }
+                if (type == SETTINGS && (head[4] & 0x1) == 0) {
+                    for (int i = 0; i + 6 <= length; i += 6) {
+                        settings.put(payload.getShort(i) & 0xFFFF, payload.getInt(i + 2) & 0xFFFFFFFFL);
+                    }
+                }
+                if (type == WINDOW_UPDATE && stream == 0) {
+                    connectionWindowIncrements += payload.getInt(0) & 0x7FFFFFFF;
+                }
                 String line = switch (type) {
                     case RST_STREAM -> "RST_STREAM " + stream + " " + error(payload.getInt(0));
                     case GOAWAY -> "GOAWAY " + error(payload.getInt(4));
@@ -155,6 +165,16 @@ final class RawHttp2 implements AutoCloseable {
             seen.add("closed");
             return seen;
         }
+    }
+
+    /** The server's SETTINGS read so far, by identifier (RFC 9113 section 6.5.2). */
+    java.util.Map<Integer, Long> settings() {
+        return java.util.Map.copyOf(settings);
+    }
+
+    /** The sum of the increments of the connection-level WINDOW_UPDATE frames read so far. */
+    long connectionWindowIncrements() {
+        return connectionWindowIncrements;
     }
 
     /** The {@code :status} of every HEADERS frame read so far, in order. */
