@@ -138,6 +138,22 @@ class Http2ConformanceTest {
     }
 
     @Test
+    void aSkippedIdentifierBeyondTheGapsRememberedIsStillAConnectionError() throws Exception {
+        // streams 1, 5, 9, ... skip 3, 7, 11, ...: one gap each, more than the guard keeps
+        int streams = 100;
+        byte[][] frames = new byte[streams + 1][];
+        for (int i = 0; i < streams; i++) {
+            frames[i] = frame(HEADERS, END_STREAM | END_HEADERS, 1 + 4 * i, GET);
+        }
+        frames[streams] = frame(HEADERS, END_STREAM | END_HEADERS, 1 + 4 * (streams - 1) - 2, GET);
+        List<String> late = exchange("GOAWAY", frames);
+        assertEquals("GOAWAY STREAM_CLOSED", late.get(late.size() - 1), "a gap past the 64 remembered");
+        frames[streams] = frame(HEADERS, END_STREAM | END_HEADERS, 3, GET);
+        List<String> early = exchange("GOAWAY", frames);
+        assertEquals("GOAWAY PROTOCOL_ERROR", early.get(early.size() - 1), "the first gap, remembered");
+    }
+
+    @Test
     void aPriorityFrameOfTheWrongLengthIsResetWithFrameSizeError() throws Exception {
         List<String> frames = exchange("RST_STREAM", frame(HEADERS, END_HEADERS, 1, POST),
                 frame(PRIORITY, 0, 1, new byte[] {0, 0, 0, 0}));
