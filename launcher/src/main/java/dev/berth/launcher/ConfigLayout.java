@@ -24,6 +24,8 @@ import java.util.Optional;
 final class ConfigLayout {
     /** The block of TLS flags and of listeners in the file. */
     static final String TLS = "tls";
+    /** The block of ACME flags ({@code --acme-*}), beside the TLS block. */
+    static final String ACME = "acme";
     static final String LISTENERS = "listeners";
 
     /** One part of the help and of the file: a title, the block path (empty at the top) and its flags. */
@@ -55,11 +57,15 @@ final class ConfigLayout {
         List<Section> out = new ArrayList<>();
         List<ModuleOption> general = new ArrayList<>();
         List<ModuleOption> tls = new ArrayList<>();
+        List<ModuleOption> acme = new ArrayList<>();
         for (ModuleOption o : global) {
-            (o.name().startsWith(TLS + "-") ? tls : general).add(o);
+            (o.name().startsWith(TLS + "-") ? tls : o.name().startsWith(ACME + "-") ? acme : general).add(o);
         }
         out.add(new Section("General", List.of(), fresh(general, seen)));
         out.add(new Section("TLS (every TLS listener): --tls-*", List.of(TLS), fresh(tls, seen)));
+        if (!acme.isEmpty()) {
+            out.add(new Section("ACME certificates (every TLS listener): --acme-*", List.of(ACME), fresh(acme, seen)));
+        }
         List<Section> listeners = new ArrayList<>();
         for (ModuleFactory m : modules) {
             List<ModuleOption> own = fresh(m.options(), seen);

@@ -26,7 +26,8 @@ import picocli.CommandLine;
 /**
  * What SIGHUP does: reads the configuration again (file, environment and the same flags), and when
  * it is valid applies what a running server can take on: TLS material, listener limits, the log level
- * and modules' reloadable options. Everything else changed is reported as needing a restart, in one
+ * and modules' reloadable options (a reloadable file is read again even under an unchanged name, as the
+ * TLS files are). Everything else changed is reported as needing a restart, in one
  * line; an invalid configuration is refused in one line and the running one stays.
  */
 final class ConfigReload {
@@ -34,6 +35,8 @@ final class ConfigReload {
     /** The one TLS flag a running server keeps: the file watch is set up at start. */
     private static final String TLS_WATCH_INTERVAL = "tls-reload-interval";
     /** The listener flags {@link Server#updateLimits} applies, after {@code --NAME-}. */
+    /** The value label of an option that names a file, which a reload reads again even when its name is unchanged. */
+    private static final String FILE = "FILE";
     private static final Set<String> LIVE_LISTENER_FLAGS = Set.of(
             "max-connections", "max-connections-per-ip", "idle-timeout", "write-buffer-low", "write-buffer-high");
 
@@ -172,7 +175,14 @@ final class ConfigReload {
             List<String> reloadable = changed.stream()
                     .filter(f -> layout.section(f).map(s -> s.block().equals(List.of(m.name()))).orElse(false))
                     .filter(f -> layout.option(f).map(ModuleOption::isReloadable).orElse(false)).toList();
-            if (reloadable.isEmpty()) {
+            // A reloadable file named by an unchanged flag may have new content (a users file edited in
+            // place): the module made from the settings just read it, so it is handed over on every reload.
+            List<String> files = layout.options().stream()
+                    .filter(o -> o.isReloadable() && FILE.equals(o.label()) && !reloadable.contains(o.name()))
+                    .filter(o -> layout.section(o.name()).map(s -> s.block().equals(List.of(m.name()))).orElse(false))
+                    .filter(o -> next.values().get(o.name()) != null)
+                    .map(ModuleOption::name).toList();
+            if (reloadable.isEmpty() && files.isEmpty()) {
                 continue;
             }
             boolean took;
@@ -188,6 +198,9 @@ final class ConfigReload {
                     adopt(merged, next, f);
                 }
                 changed.remove(f);
+            }
+            if (took) {
+                files.forEach(f -> applied.add(layout.key(f) + " (re-read)"));
             }
         }
     }

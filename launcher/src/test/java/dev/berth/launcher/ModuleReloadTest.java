@@ -17,7 +17,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -69,12 +72,20 @@ class ModuleReloadTest {
         @Override
         public List<ModuleOption> options() {
             return List.of(ModuleOption.of("banner-text", "TEXT", "hello", "The greeting.").reloadable(),
+                    ModuleOption.of("banner-file", "FILE", null, "The greeting, from a file, after the text.").reloadable(),
                     ModuleOption.of("banner-size", "N", "1", "Not reloadable."));
         }
 
         @Override
         public ProtocolModule create(ModuleSettings s) {
-            return new BannerModule(s.string("banner-text", "hello"));
+            String fromFile = s.get("banner-file").map(f -> {
+                try {
+                    return " " + Files.readString(Path.of(f)).strip();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).orElse("");
+            return new BannerModule(s.string("banner-text", "hello") + fromFile);
         }
 
         @Override
@@ -125,6 +136,26 @@ class ModuleReloadTest {
 
         try (LineClient c = new LineClient(server.localAddress("banner"))) {
             assertEquals("welcome", c.readLine());
+        }
+    }
+
+    @Test
+    void aReloadableFileEditedUnderTheSameNameIsReadAgainOnEveryReload() throws Exception {
+        Path greeting = Files.writeString(dir.resolve("greeting.txt"), "from the file");
+        List<ModuleFactory> found = List.of(new BannerModule("unused"));
+        ConfigLayout layout = ConfigLayout.of(Launcher.globalOptions(), found);
+        EffectiveSettings running = settings(layout, Map.of("banner-file", greeting.toString()));
+        server = Launcher.build(found, running.settings()).start();
+        try (LineClient c = new LineClient(server.localAddress("banner"))) {
+            assertEquals("hello from the file", c.readLine());
+        }
+        Files.writeString(greeting, "edited in place");
+        ConfigReload reload = new ConfigReload(server, running, () -> running, s -> Launcher.build(found, s));
+
+        assertEquals("reloaded the flags and environment: applied banner.file (re-read)", reload.reload());
+
+        try (LineClient c = new LineClient(server.localAddress("banner"))) {
+            assertEquals("hello edited in place", c.readLine());
         }
     }
 }

@@ -80,6 +80,28 @@ class TlsFlagsTest {
         assertEquals("--tls-key2 is given but --tls-cert2 is not", fails(Map.of("tls-cert", "c.pem", "tls-key2", "k2.pem")));
     }
 
+    @Test
+    void theAcmeFlagsMakeOneAcmeConfigAndAMissingOneIsNamed() {
+        TlsConfig c = TlsOptions.fromSettings(new ModuleSettings(Map.of("acme-domains", "Example.com,mail.example.com",
+                "acme-directory", "letsencrypt-staging", "acme-agree-tos", "true", "acme-email", "ops@example.com")));
+        dev.berth.core.tls.AcmeConfig a = c.acme().orElseThrow();
+        assertEquals(java.util.List.of("example.com", "mail.example.com"), a.domains(), "lower case, in order");
+        assertEquals(dev.berth.core.tls.AcmeConfig.LETS_ENCRYPT_STAGING, a.directory());
+        assertEquals("ops@example.com", a.email().orElseThrow());
+
+        assertEquals("--acme-domains needs --acme-directory: letsencrypt, letsencrypt-staging or the ACME server's directory URL",
+                fails(Map.of("acme-domains", "example.com")));
+        assertEquals("--acme-directory is given but --acme-domains is not", fails(Map.of("acme-directory", "letsencrypt")));
+        assertEquals("--acme-agree-tos is not given: read the ACME server's terms of service (its directory's"
+                + " meta.termsOfService) and agree to them", fails(Map.of("acme-domains", "example.com", "acme-directory", "letsencrypt")));
+        assertEquals("--acme-directory http://ca.example/dir must be an https URL, or letsencrypt or letsencrypt-staging",
+                fails(Map.of("acme-domains", "example.com", "acme-directory", "http://ca.example/dir", "acme-agree-tos", "true")));
+        assertEquals("--acme-domains: *.example.com: a wildcard needs the DNS-01 challenge, which Berth does not answer",
+                fails(Map.of("acme-domains", "*.example.com", "acme-directory", "letsencrypt", "acme-agree-tos", "true")));
+        assertEquals("--acme-domains: ex ample.com is not a host name such as example.com",
+                fails(Map.of("acme-domains", "ex ample.com", "acme-directory", "letsencrypt", "acme-agree-tos", "true")));
+    }
+
     private static String fails(Map<String, String> flags) {
         return assertThrows(BerthException.class, () -> TlsOptions.fromSettings(new ModuleSettings(flags))).getMessage();
     }

@@ -142,7 +142,7 @@ public final class Server implements AutoCloseable {
             for (ProtocolModule m : config.modules().values()) {
                 services.put(m.name(), m.start(context));
             }
-            tls = new TlsService(config.dataDirectory(), ReloadMeters.of(config.meterRegistry()));
+            tls = new TlsService(config.dataDirectory(), ReloadMeters.of(config.meterRegistry()), config.meterRegistry());
             for (ListenerConfig l : config.listeners()) {
                 bind(l, context);
             }
@@ -161,6 +161,9 @@ public final class Server implements AutoCloseable {
                 ready.put(AdminConfig.NAME, new ReadyFile.Entry(Transport.TCP.scheme(), Addresses.host(a), a.getPort()));
             }
             tls.watchFiles(); // after the admin listener's TLS, if any, has joined the setups
+            // After the listeners are bound: the challenges' answers need them.
+            tls.startAcme(config.listeners().stream().anyMatch(l -> l.transport() == Transport.TCP
+                    && l.tlsMode() == TlsMode.NONE && "http".equals(l.protocol())));
             config.readyFile().ifPresent(f -> ReadyFile.write(f, ready));
             return this;
         } catch (RuntimeException e) {
@@ -724,6 +727,15 @@ public final class Server implements AutoCloseable {
         @Override
         public ExecutorService blockingExecutor() {
             return blocking;
+        }
+
+        @Override
+        public java.util.Optional<String> acmeHttpChallenge(String token) {
+            TlsService t;
+            synchronized (server) {
+                t = server.tls;
+            }
+            return t == null ? java.util.Optional.empty() : t.acmeChallenges().http01(token);
         }
     }
 }

@@ -80,4 +80,28 @@ class ResponseStreamTest {
         assertEquals("x".repeat(20), Curl.run("-k", "--http2", server.https("/slow")));
         assertEquals(List.of(), readOnEventLoop, "reads made on an event loop");
     }
+
+    @Test
+    void theKeepAliveTimeoutDoesNotCloseAConnectionWhileAStreamedAnswerIsStillBeingWritten() throws Exception {
+        // 60 pieces 20 ms apart: the body takes over a second, twice the keep-alive timeout
+        TestServer shortKeepAlive = TestServer.start(HttpModule.builder().redirectToHttps(false)
+                .limits(HttpLimits.DEFAULTS.withKeepAliveTimeout(java.time.Duration.ofMillis(500)))
+                .get("/slow", r -> HttpResponse.stream(slow(60), "text/plain")));
+        try (RawClient c = new RawClient(shortKeepAlive.httpPort())) {
+            c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            StringBuilder answer = new StringBuilder();
+            for (int i = 0; i < 200 && !answer.toString().endsWith("\r\n0\r\n\r\n"); i++) {
+                String more = c.readAvailable();
+                if (more.isEmpty()) {
+                    break; // closed, or nothing for the read timeout
+                }
+                answer.append(more);
+            }
+            assertTrue(answer.toString().endsWith("\r\n0\r\n\r\n"), "the chunked body ended: " + answer);
+            assertEquals(60, answer.substring(answer.indexOf("\r\n\r\n")).chars().filter(ch -> ch == 'x').count(),
+                    answer.toString());
+        } finally {
+            shortKeepAlive.close();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.berth.core.launch;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.tls.AcmeConfig;
 import dev.berth.core.tls.Secret;
 import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TlsClientAuth;
@@ -48,7 +49,20 @@ public final class TlsOptions {
                 ModuleOption.of("tls-allow-expired", "BOOL", "false",
                         "Serve a leaf certificate that has expired or is not yet valid (a warning instead of an error)."),
                 ModuleOption.of("tls-reload-interval", "DURATION", "10s",
-                        "Changed certificate and key files are noticed at once; this is how often they are also read again, in case change events are missed (0 turns both off; SIGHUP reloads too)."));
+                        "Changed certificate and key files are noticed at once; this is how often they are also read again, in case change events are missed (0 turns both off; SIGHUP reloads too)."),
+                ModuleOption.of("acme-domains", "LIST", null,
+                        "Get and renew a certificate for these host names from an ACME server (see --acme-challenge)."),
+                ModuleOption.of("acme-directory", "URL", null,
+                        "The ACME server: letsencrypt, letsencrypt-staging or a directory URL (step-ca, pebble)."),
+                ModuleOption.of("acme-directory-ca", "FILE", null,
+                        "PEM bundle to trust for the ACME server's own HTTPS (a private ACME server), instead of the JDK's trust store."),
+                ModuleOption.of("acme-email", "ADDRESS", null, "Contact address of the ACME account."),
+                ModuleOption.of("acme-challenge", "TYPE", "auto",
+                        "http-01 (the plaintext HTTP listener, port 80), tls-alpn-01 (a TLS listener, port 443) or auto (http-01 when an HTTP listener is plaintext)."),
+                ModuleOption.of("acme-agree-tos", "BOOL", "false", "Agree to the ACME server's terms of service (required)."),
+                ModuleOption.of("acme-retry-first", "DURATION", "1m",
+                        "Wait after a failed ACME order; it doubles (with jitter) on each failure in a row."),
+                ModuleOption.of("acme-retry-max", "DURATION", "6h", "The longest wait between failed ACME orders."));
     }
 
     /** The TLS configuration the flags describe; bad values fail naming the flag or the file. */
@@ -88,7 +102,44 @@ public final class TlsOptions {
         b.library(s.choice("tls-provider", TlsLibrary.class, TlsLibrary.AUTO));
         b.allowExpired(s.bool("tls-allow-expired", false));
         b.reloadInterval(s.duration("tls-reload-interval", Duration.ofSeconds(10)));
+        acme(s).ifPresent(b::acme);
         return b.build();
+    }
+
+    /** The ACME settings, when {@code --acme-domains} is given; the other ACME flags alone are an error. */
+    private static Optional<AcmeConfig> acme(ModuleSettings s) {
+        List<String> domains = s.list("acme-domains");
+        if (domains.isEmpty()) {
+            for (String other : List.of("acme-directory", "acme-directory-ca", "acme-email")) {
+                if (s.get(other).isPresent()) {
+                    throw new BerthException("--" + other + " is given but --acme-domains is not");
+                }
+            }
+            return Optional.empty();
+        }
+        String directory = s.get("acme-directory").orElseThrow(() -> new BerthException(
+                "--acme-domains needs --acme-directory: letsencrypt, letsencrypt-staging or the ACME server's directory URL"));
+        try {
+            AcmeConfig.Builder a = AcmeConfig.builder().directory(AcmeConfig.directoryOf(directory)).domains(domains)
+                    .agreeToTerms(s.bool("acme-agree-tos", false));
+            s.path("acme-directory-ca").ifPresent(a::directoryCa);
+            s.get("acme-email").ifPresent(a::email);
+            a.retry(s.duration("acme-retry-first", Duration.ofMinutes(1)), s.duration("acme-retry-max", Duration.ofHours(6)));
+            String challenge = s.string("acme-challenge", "auto");
+            switch (challenge.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> a.challenge(AcmeConfig.Challenge.AUTO);
+                case "http-01" -> a.challenge(AcmeConfig.Challenge.HTTP_01);
+                case "tls-alpn-01" -> a.challenge(AcmeConfig.Challenge.TLS_ALPN_01);
+                default -> throw ModuleSettings.bad("acme-challenge", challenge, "auto, http-01 or tls-alpn-01");
+            }
+            return Optional.of(a.build());
+        } catch (BerthException e) {
+            throw new BerthException(e.getMessage().replace("AcmeConfig: directory ", "--acme-directory ")
+                    .replace("AcmeConfig: domains ", "--acme-domains ").replace("AcmeConfig: domain ", "--acme-domains: ")
+                    .replace("AcmeConfig: agreeToTerms is not set", "--acme-agree-tos is not given")
+                    .replace(" (--acme-agree-tos)", "").replace("AcmeConfig: email ", "--acme-email ")
+                    .replace("AcmeConfig: retry needs", "--acme-retry-first and --acme-retry-max need"));
+        }
     }
 
     /** {@code HOST=CHAIN[:KEY]} items; the key defaults to the chain file (key appended). */

@@ -36,4 +36,13 @@ public interface ServerContext {
     default List<ListenerConfig> listeners() {
         return List.of();
     }
+
+    /**
+     * The key authorization to answer on {@code GET /.well-known/acme-challenge/TOKEN} while an ACME
+     * order of this server waits for its HTTP-01 challenge (RFC 8555 section 8.3); empty otherwise.
+     * Protocol modules that serve plaintext HTTP answer it.
+     */
+    default Optional<String> acmeHttpChallenge(String token) {
+        return Optional.empty();
+    }
 }

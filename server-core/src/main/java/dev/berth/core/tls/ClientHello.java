@@ -29,18 +29,28 @@ import java.util.Set;
  */
 public final class ClientHello {
     /** No ClientHello seen (or not parsable): the default chain is served. */
-    public static final ClientHello UNKNOWN = new ClientHello(false);
+    public static final ClientHello UNKNOWN = new ClientHello(false, false);
 
     private static final int SIGNATURE_ALGORITHMS = 13;
     private static final int SUPPORTED_VERSIONS = 43;
+    private static final int ALPN = 16;
+    /** RFC 8737's ALPN protocol: an ACME server validating a TLS-ALPN-01 challenge. */
+    private static final byte[] ACME_TLS_1 = "acme-tls/1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int TLS13 = 0x0304;
     /** ECDHE_ECDSA suites of TLS 1.2 and earlier: AES-CBC, AES-GCM, ChaCha20. */
     private static final Set<Integer> ECDSA_SUITES = Set.of(0xC009, 0xC00A, 0xC023, 0xC024, 0xC02B, 0xC02C, 0xCCA9);
 
     private final boolean acceptsEcdsa;
+    private final boolean offersAcmeTls;
 
-    private ClientHello(boolean acceptsEcdsa) {
+    private ClientHello(boolean acceptsEcdsa, boolean offersAcmeTls) {
         this.acceptsEcdsa = acceptsEcdsa;
+        this.offersAcmeTls = offersAcmeTls;
+    }
+
+    /** True when the client's ALPN list names {@code acme-tls/1}: an ACME server checking a TLS-ALPN-01 challenge (RFC 8737). */
+    public boolean offersAcmeTls() {
+        return offersAcmeTls;
     }
 
     /** True when the client both offers an ECDSA signature scheme and can use it (TLS 1.3, or an ECDSA suite). */
@@ -71,13 +81,14 @@ public final class ClientHello {
             p = suitesEnd;
             p += 1 + hello.getUnsignedByte(p); // compression_methods
             if (p + 2 > end) {
-                return new ClientHello(ecdsaSuite);
+                return new ClientHello(ecdsaSuite, false);
             }
             int extensionsEnd = Math.min(end, p + 2 + hello.getUnsignedShort(p));
             p += 2;
             boolean ecdsaScheme = false;
             boolean sawSchemes = false;
             boolean tls13 = false;
+            boolean acmeTls = false;
             while (p + 4 <= extensionsEnd) {
                 int type = hello.getUnsignedShort(p);
                 int length = hello.getUnsignedShort(p + 2);
@@ -89,6 +100,11 @@ public final class ClientHello {
                         // ecdsa_sha1 (0x0203) and ecdsa_secp256r1_sha256 .. secp521r1_sha512 (0x0403, 0x0503, 0x0603)
                         ecdsaScheme |= hello.getUnsignedByte(s + 1) == 0x03 && hello.getUnsignedByte(s) <= 0x06;
                     }
+                } else if (type == ALPN) {
+                    int listEnd = Math.min(data + length, data + 2 + hello.getUnsignedShort(data));
+                    for (int a = data + 2; a < listEnd; a += 1 + hello.getUnsignedByte(a)) {
+                        acmeTls |= nameIs(hello, a, listEnd, ACME_TLS_1);
+                    }
                 } else if (type == SUPPORTED_VERSIONS) {
                     int listEnd = data + 1 + hello.getUnsignedByte(data);
                     for (int v = data + 1; v + 1 < listEnd; v += 2) {
@@ -99,14 +115,28 @@ public final class ClientHello {
             }
             // Without the extension, TLS 1.2 lets the suite decide (RFC 5246, 7.4.1.4.1).
             boolean scheme = sawSchemes ? ecdsaScheme : ecdsaSuite;
-            return new ClientHello(scheme && (tls13 || ecdsaSuite));
+            return new ClientHello(scheme && (tls13 || ecdsaSuite), acmeTls);
         } catch (IndexOutOfBoundsException e) {
             return UNKNOWN;
         }
     }
 
+    /** True when the length-prefixed name at {@code at} (ending before {@code end}) is {@code name}. */
+    private static boolean nameIs(ByteBuf hello, int at, int end, byte[] name) {
+        int length = hello.getUnsignedByte(at);
+        if (length != name.length || at + 1 + length > end) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (hello.getByte(at + 1 + i) != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
-        return acceptsEcdsa ? "ClientHello[ecdsa]" : "ClientHello[rsa]";
+        return (acceptsEcdsa ? "ClientHello[ecdsa" : "ClientHello[rsa") + (offersAcmeTls ? ", acme-tls/1]" : "]");
     }
 }

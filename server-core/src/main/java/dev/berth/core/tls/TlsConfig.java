@@ -35,6 +35,7 @@ public final class TlsConfig {
     private final TlsLibrary library;
     private final boolean allowExpired;
     private final Duration reloadInterval;
+    private final AcmeConfig acme;
 
     private TlsConfig(Builder b) {
         this.certificateChain = b.certificateChain;
@@ -52,6 +53,7 @@ public final class TlsConfig {
         this.library = b.library;
         this.allowExpired = b.allowExpired;
         this.reloadInterval = b.reloadInterval;
+        this.acme = b.acme;
     }
 
     /** TLS with a generated self-signed certificate and the {@link TlsPolicy#INTERMEDIATE} policy. */
@@ -141,6 +143,15 @@ public final class TlsConfig {
         return reloadInterval;
     }
 
+    /**
+     * Certificates from an ACME server for its host names: with no certificate chain set, the ACME
+     * certificate is the default one (the self-signed default until it is issued); beside a chain, it is
+     * served to clients that ask for one of its names by SNI.
+     */
+    public Optional<AcmeConfig> acme() {
+        return Optional.ofNullable(acme);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.certificateChain = certificateChain;
@@ -158,6 +169,7 @@ public final class TlsConfig {
         b.library = library;
         b.allowExpired = allowExpired;
         b.reloadInterval = reloadInterval;
+        b.acme = acme;
         return b;
     }
 
@@ -177,21 +189,21 @@ public final class TlsConfig {
                 && Objects.equals(secondCertificateChain, t.secondCertificateChain)
                 && Objects.equals(secondPrivateKey, t.secondPrivateKey) && clientAuth == t.clientAuth
                 && Objects.equals(clientCaBundle, t.clientCaBundle) && sniEntries.equals(t.sniEntries)
-                && library == t.library && reloadInterval.equals(t.reloadInterval);
+                && library == t.library && reloadInterval.equals(t.reloadInterval) && Objects.equals(acme, t.acme);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(certificateChain, privateKey, keyPassphrase, policy, protocols, ciphers, handshakeTimeout,
                 secondCertificateChain, secondPrivateKey, clientAuth, clientCaBundle, sniEntries, library,
-                allowExpired, reloadInterval);
+                allowExpired, reloadInterval, acme);
     }
 
     @Override
     public String toString() {
         return "TlsConfig[chain=" + certificateChain + ", key=" + privateKey + ", passphrase="
                 + (keyPassphrase == null ? "none" : "***") + ", policy=" + policy + ", clientAuth=" + clientAuth
-                + ", sni=" + sniEntries + ", library=" + library + "]";
+                + ", sni=" + sniEntries + ", library=" + library + (acme == null ? "" : ", acme=" + acme) + "]";
     }
 
     /** Collects TLS settings by name. */
@@ -211,6 +223,7 @@ public final class TlsConfig {
         private TlsLibrary library = TlsLibrary.AUTO;
         private boolean allowExpired;
         private Duration reloadInterval = Duration.ofSeconds(10);
+        private AcmeConfig acme;
 
         private Builder() {
         }
@@ -291,6 +304,12 @@ public final class TlsConfig {
          */
         public Builder reloadInterval(Duration interval) {
             this.reloadInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Certificates from an ACME server ({@link TlsConfig#acme()}); null for none. */
+        public Builder acme(AcmeConfig acme) {
+            this.acme = acme;
             return this;
         }
 

@@ -28,6 +28,13 @@ final class BodyCounter extends ChannelOutboundHandlerAdapter {
     interface Sink {
         void written(long bytes);
 
+        /**
+         * A sendfile region of this body is on its way ({@code region}) or its write ended (null, just before
+         * {@link #written} counts it): meanwhile its {@link FileRegion#transferred()} says how far it got.
+         */
+        default void sending(FileRegion region) {
+        }
+
         /** The writer sent a full error response instead of the one asked for (a file that would not open). */
         void replaced(int status, long bodyBytes);
     }
@@ -64,7 +71,11 @@ final class BodyCounter extends ChannelOutboundHandlerAdapter {
         if (msg instanceof FileRegion) {
             FileRegion region = (FileRegion) msg;
             ChannelPromise p = promise.unvoid();
-            p.addListener(f -> sink.written(region.transferred()));
+            sink.sending(region);
+            p.addListener(f -> {
+                sink.sending(null);
+                sink.written(region.transferred());
+            });
             return p;
         }
         int n = msg instanceof HttpContent ? ((HttpContent) msg).content().readableBytes()

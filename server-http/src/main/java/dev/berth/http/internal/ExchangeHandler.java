@@ -6,10 +6,12 @@ import dev.berth.core.spi.ReadPause;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.FileRegion;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,6 +23,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -29,6 +32,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * Runs the exchanges of one HTTP/1.1 connection (or one HTTP/2 stream): reads each request's body up
  * to the limit, hands the request to the service, and writes the answers strictly in request order,
  * however late each handler completes. Closes after an answer that ends the connection, after the
- * keep-alive timeout, and, on a graceful stop, after the last request in flight.
+ * keep-alive timeout, and, on a graceful stop ({@link Drain#EVENT}), once the last answer owed has been
+ * written whole: at once when idle, else after the answer being written; the first request to arrive
+ * during the stop is answered with {@code Connection: close} and nothing after it is read. (HTTP/2 streams
+ * ignore the event: the connection's GOAWAY ends them.) Says what it has in flight for the drain report.
  */
 public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ExchangeHandler.class);
@@ -54,6 +61,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** The keep-alive timeout; 0 for none. */
     private final long idleNanos;
     private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    /** Answers on their way out: written in part, their last part's write not yet done or failed. */
+    private final ArrayDeque<Exchange> writing = new ArrayDeque<>(2);
+    private final Supplier<String> inFlight = this::describe;
     private final HttpMeters.Listener meters;
     /** Counts file and stream bodies as they are written; null in a pipeline without one. */
     private BodyCounter counter;
@@ -62,6 +72,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private Exchange receiving;
     private boolean closing;
     private boolean draining;
+    /** During a stop: a request arrived after it began and is the last this connection answers. */
+    private boolean lastTaken;
+    /** During a stop: a request came after the last one; it and everything after it are ignored. */
+    private boolean ignoringRest;
     /**
      * True from a {@code channelRead} to the {@code channelReadComplete} that ends its read batch: answers
      * written meanwhile are flushed once, at the end of the batch (one syscall, one TLS record for a pipelined batch).
@@ -70,6 +84,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** True while reading is paused for {@link #PIPELINE_FULL}: only then is there a pause to lift after an answer. */
     private boolean pipelineFull;
     private boolean unflushed;
+    /** True inside {@link #flush()}, which an answer's write completing at once would otherwise re-enter. */
+    private boolean flushing;
     /** Whether file bodies may go out by sendfile (plaintext HTTP/1.1); null until the first file answer. */
     private Boolean sendfile;
     /**
@@ -91,6 +107,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         int status;
         /** Body bytes of a file or stream answer written so far. */
         long written;
+        /** A sendfile region being written, whose progress is not yet in {@link #written}. */
+        FileRegion region;
         /** The body length of an answer written as one message, which counts when that write succeeds. */
         long whole;
         /** True once {@link #end()} ran: each exchange leaves the active-request gauge exactly once. */
@@ -116,6 +134,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public void sending(FileRegion region) {
+            this.region = region;
+        }
+
+        @Override
         public void replaced(int status, long bodyBytes) {
             this.status = status;
             this.whole = bodyBytes;
@@ -125,6 +148,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void operationComplete(ChannelFuture future) {
             boolean complete = future.isSuccess();
+            writing.remove(this);
             long bytes = written + (complete ? whole : 0);
             long nanos = System.nanoTime() - start;
             int route = plan == null ? HttpMeters.OTHER : plan.route;
@@ -139,6 +163,25 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 AccessLog.log(connection.remoteAddress(), requestLine(), status, bytes, referer, agent, protocol, nanos,
                         complete);
             }
+            answerWritten();
+        }
+
+        /** What this exchange is doing, for the drain report: {@code GET /big.bin 200: 20 of 50 bytes sent}. */
+        String describe() {
+            String request = head == null ? "an unreadable request" : head.method() + " " + head.uri();
+            if (response == null) {
+                return request + (this == receiving ? ": " + received + " bytes of its body received" : ": not answered yet");
+            }
+            long sent = written + (region == null ? 0 : region.transferred());
+            HttpResponse.BodyKind kind = response.bodyKind();
+            long length = kind == HttpResponse.BodyKind.FILE ? response.contentLength() : whole;
+            if (writing.contains(this) && kind == HttpResponse.BodyKind.STREAM) {
+                return request + " " + status + ": " + sent + " bytes of a streamed body sent";
+            }
+            if (writing.contains(this)) {
+                return request + " " + status + ": " + sent + " of " + length + " bytes sent";
+            }
+            return request + " " + status + ": answered, waiting for the answers before it";
         }
 
         void end() {
@@ -188,6 +231,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.counter = ctx.pipeline().get(BodyCounter.class);
+        InFlight.add(connectionChannel(), inFlight);
         if (ctx.channel().isActive()) {
             becameIdle();
         }
@@ -202,7 +246,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
-        if (closing) {
+        if (lastTaken && receiving == null && (msg instanceof HttpRequest || msg instanceof HttpDecodeFailure)) {
+            ignoringRest = true;
+        }
+        if (closing || ignoringRest) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -244,6 +291,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = new Exchange(h);
         queue.add(ex);
         receiving = ex;
+        if (draining && !http2) {
+            ex.close = true; // arrived during a stop: answered, with Connection: close, as the last
+            lastTaken = true;
+        }
         if (!http2 && !pipelineFull && queue.size() >= service.limits().maxPipelined()) {
             // enough answers owed: stop reading until some are written, so pipelining cannot grow the queue without bound
             ReadPause.pause(ctx.channel(), PIPELINE_FULL);
@@ -395,6 +446,18 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void flush() {
+        if (flushing) {
+            return; // an answer written by the loop below completed at once: the loop goes on from here
+        }
+        flushing = true;
+        try {
+            flushOwed();
+        } finally {
+            flushing = false;
+        }
+    }
+
+    private void flushOwed() {
         while (!closing && !queue.isEmpty() && queue.peek().response != null) {
             write(queue.poll());
         }
@@ -408,7 +471,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             queue.clear();
             return;
         }
-        if (queue.isEmpty() && receiving == null) {
+        if (queue.isEmpty() && receiving == null && writing.isEmpty()) {
             if (draining && !http2) {
                 closing = true;
                 ctx.flush();
@@ -416,6 +479,13 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             } else {
                 becameIdle();
             }
+        }
+    }
+
+    /** An answer's write ended: a stop waiting for it may close now, and the keep-alive timeout may start. */
+    private void answerWritten() {
+        if (!closing && writing.isEmpty() && ctx.channel().isActive()) {
+            flush();
         }
     }
 
@@ -434,13 +504,16 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         ex.status = r.status();
         boolean oneMessage = r.bodyKind() == HttpResponse.BodyKind.BYTES || r.bodyKind() == HttpResponse.BodyKind.BUFFER;
         ex.whole = oneMessage && !head && !ResponseWriter.bodiless(r.status()) ? r.contentLength() : 0;
+        writing.add(ex);
         ChannelFuture done = ResponseWriter.write(ctx, r, mode);
         if (!now) {
             unflushed = true;
         }
+        if (!keepAlive) {
+            closing = true; // before the listener below, which may run at once, can write what follows
+        }
         done.addListener(ex);
         if (!keepAlive) {
-            closing = true;
             done.addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -449,7 +522,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == Drain.EVENT && !http2) {
             draining = true;
-            if (queue.isEmpty() && receiving == null && !closing) {
+            if (queue.isEmpty() && receiving == null && writing.isEmpty() && !closing) {
                 closing = true;
                 ctx.flush();
                 ctx.close();
@@ -457,6 +530,32 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    /** The TCP connection: this channel, or for an HTTP/2 stream its parent. */
+    private Channel connectionChannel() {
+        return http2 && ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+    }
+
+    /** What this connection (or stream) has in flight, for the drain report; null when idle. */
+    private String describe() {
+        if (writing.isEmpty() && queue.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        if (http2 && ctx.channel() instanceof Http2StreamChannel) {
+            sb.append("stream ").append(((Http2StreamChannel) ctx.channel()).stream().id()).append(' ');
+        }
+        String sep = "";
+        for (Exchange ex : writing) {
+            sb.append(sep).append(ex.describe());
+            sep = ", ";
+        }
+        for (Exchange ex : queue) {
+            sb.append(sep).append(ex.describe());
+            sep = ", ";
+        }
+        return sb.toString();
     }
 
     /** True when file bodies may go out by sendfile: plaintext HTTP/1.1, no TLS handler in the pipeline. */
@@ -484,7 +583,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long left = idleNanos;
-        if (queue.isEmpty() && receiving == null) {
+        if (queue.isEmpty() && receiving == null && writing.isEmpty()) {
             left -= ctx.executor().ticker().nanoTime() - idleSince;
             if (left <= 0) {
                 closing = true;
@@ -509,6 +608,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             receiving.release();
             receiving = null;
         }
+        InFlight.remove(connectionChannel(), inFlight);
         super.channelInactive(ctx);
     }
 

@@ -1,7 +1,6 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
-import dev.berth.core.spi.Drain;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,6 +34,7 @@ public final class HttpPipelines {
     public static final String H2_CODEC = "http.h2-codec";
     public static final String H2_MULTIPLEX = "http.h2-multiplex";
     public static final String H2_DRAIN = "http.h2-drain";
+    public static final String H2_DRAIN_CUT = "http.h2-drain-cut";
     public static final String H2_ERRORS = "http.h2-errors";
 
     /**
@@ -66,7 +66,8 @@ public final class HttpPipelines {
                 .maxHeaderListSize(service.limits().maxHeaderSize());
         SSLSession tls = connection.tlsSession().orElse(null);
         HttpMeters.Listener meters = service.meters().listener(connection.listener().name());
-        p.addAfter(after, H2_DRAIN, new GoAwayOnDrain());
+        Http2Drain drain = new Http2Drain();
+        p.addAfter(after, H2_DRAIN, drain);
         ClosedStreamGuard closedStreams = new ClosedStreamGuard(
                 // PING and SETTINGS floods from a client that reads the answers, and WINDOW_UPDATE floods
                 new ControlFrameFloodGuard(new FrameCounter(meters), 200, 30, 10_000));
@@ -99,7 +100,8 @@ public final class HttpPipelines {
                 stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
             }
         }));
-        p.addAfter(H2_MULTIPLEX, H2_ERRORS, new CodecHandlesHttp2Errors());
+        p.addAfter(H2_MULTIPLEX, H2_DRAIN_CUT, drain.cut());
+        p.addAfter(H2_DRAIN_CUT, H2_ERRORS, new CodecHandlesHttp2Errors());
     }
 
     /**
@@ -143,18 +145,6 @@ public final class HttpPipelines {
             if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
                 super.exceptionCaught(ctx, cause);
             }
-        }
-    }
-
-    /** On a graceful stop, closing the HTTP/2 connection makes the codec send GOAWAY and wait for open streams. */
-    private static final class GoAwayOnDrain extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt == Drain.EVENT) {
-                ctx.channel().close();
-                return;
-            }
-            super.userEventTriggered(ctx, evt);
         }
     }
 }

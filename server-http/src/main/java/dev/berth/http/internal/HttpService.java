@@ -27,6 +27,8 @@ public final class HttpService {
     private final AsyncHttpHandler fallback;
     private final HttpLimits limits;
     private final String hsts;
+    /** Where RFC 8555's HTTP-01 challenge is fetched. */
+    private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
     private final boolean redirect;
     private final String redirectHost;
     private final String httpsListener;
@@ -127,6 +129,10 @@ public final class HttpService {
 
     /** Decides how to answer: the HTTPS redirect on a plaintext listener, else the matching route or the fallback. */
     Plan plan(ServerRequest r, ConnectionContext connection) {
+        Optional<HttpResponse> acme = acmeChallenge(r, connection);
+        if (acme.isPresent()) {
+            return new Plan(acme.get(), null, false, HttpMeters.OTHER);
+        }
         Optional<HttpResponse> toHttps = redirectFor(r, connection);
         if (toHttps.isPresent()) {
             return new Plan(toHttps.get(), null, false, HttpMeters.OTHER);
@@ -166,6 +172,21 @@ public final class HttpService {
         if (secure && hsts != null && !response.headers().contains(HSTS)) {
             response.header(HSTS, hsts);
         }
+    }
+
+    /**
+     * The answer to an ACME server fetching an HTTP-01 challenge of this server's pending order
+     * ({@code GET /.well-known/acme-challenge/TOKEN} on a plaintext listener), before any redirect or route;
+     * a token no order waits for goes on like any request.
+     */
+    private Optional<HttpResponse> acmeChallenge(ServerRequest r, ConnectionContext connection) {
+        ServerContext s = server;
+        if (s == null || connection.listener().tlsMode() != TlsMode.NONE || !r.path().startsWith(ACME_CHALLENGE)
+                || !(r.method().equals("GET") || r.method().equals("HEAD"))) {
+            return Optional.empty();
+        }
+        String token = r.path().substring(ACME_CHALLENGE.length());
+        return s.acmeHttpChallenge(token).map(keyAuthorization -> HttpResponse.text(keyAuthorization));
     }
 
     private Optional<HttpResponse> redirectFor(ServerRequest r, ConnectionContext connection) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.spi.Drain;
 import dev.berth.http.HttpLimits;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.ByteBuf;
@@ -163,6 +164,20 @@ class ExchangeHandlerTest {
         channel.runScheduledPendingTasks();
         assertFalse(channel.isOpen());
         assertNull(channel.readOutbound());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void whatTheConnectionHasInFlightIsDescribedForTheDrainReportAndNothingOnceIdle() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS);
+        java.util.function.Supplier<String> inFlight = channel.attr(Drain.IN_FLIGHT).get();
+        assertNull(inFlight.get(), "an idle connection has nothing in flight");
+        channel.writeInbound(bytes(get("/late") + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n1234"));
+        assertEquals("GET /late: not answered yet, POST /upload: 4 bytes of its body received", inFlight.get());
+        late.complete(HttpResponse.text("done"));
+        channel.writeInbound(bytes("567890"));
+        assertTrue(written(channel).endsWith("got 10"));
+        assertNull(inFlight.get(), "both answers written whole");
         channel.finishAndReleaseAll();
     }
 }

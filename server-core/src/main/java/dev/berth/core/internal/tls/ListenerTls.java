@@ -1,5 +1,8 @@
 package dev.berth.core.internal.tls;
 
+import dev.berth.core.internal.acme.AcmeChallenges;
+import dev.berth.core.tls.ClientHello;
+import io.netty.handler.ssl.SslContext;
 import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsContextProvider;
@@ -25,12 +28,19 @@ public final class ListenerTls {
     private final TlsConfig config;
     private final Optional<TlsMeters> meters;
     private final Set<String> sniNames;
+    private final Optional<AcmeChallenges> acme;
 
     ListenerTls(TlsMode mode, ReloadingContextProvider provider, TlsConfig config) {
         this(mode, provider, config, Optional.empty());
     }
 
     ListenerTls(TlsMode mode, ReloadingContextProvider provider, TlsConfig config, Optional<TlsMeters> meters) {
+        this(mode, provider, config, meters, Optional.empty());
+    }
+
+    ListenerTls(TlsMode mode, ReloadingContextProvider provider, TlsConfig config, Optional<TlsMeters> meters,
+                Optional<AcmeChallenges> acme) {
+        this.acme = acme;
         if (mode == TlsMode.NONE) {
             throw new IllegalArgumentException("a listener without TLS has no ListenerTls");
         }
@@ -52,6 +62,17 @@ public final class ListenerTls {
     /** How long a client has for its handshake, at accept and after STARTTLS: the {@link TlsConfig}'s. */
     public Duration handshakeTimeout() {
         return config.handshakeTimeout();
+    }
+
+    /**
+     * The TLS-ALPN-01 validation context for an ACME server's ClientHello (RFC 8737: ALPN {@code acme-tls/1},
+     * SNI the name being validated) while that challenge is pending; empty for every other client.
+     */
+    public Optional<SslContext> acmeValidation(String hostName, ClientHello hello) {
+        if (acme.isEmpty() || !hello.offersAcmeTls()) {
+            return Optional.empty();
+        }
+        return acme.get().tlsAlpn01(hostName);
     }
 
     /** Where handshakes are counted; empty for a listener made without meters. */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * matches the leaf, each certificate is signed by the next, the leaf is valid now. Each failure is
  * one line naming the file.
  */
-final class MaterialLoader {
+public final class MaterialLoader {
     private static final Logger log = LoggerFactory.getLogger(MaterialLoader.class);
 
     private MaterialLoader() {
@@ -149,7 +149,12 @@ final class MaterialLoader {
 
     /** The certificates of a CA bundle, for client certificate checks. */
     static X509Certificate[] caBundle(Path file) {
-        List<X509Certificate> certs = new ArrayList<>(PemFiles.certificates(file, "TLS client CA bundle"));
+        return caBundle(file, "TLS client CA bundle");
+    }
+
+    /** The certificates of a CA bundle; errors name it as {@code what} (e.g. "ACME directory CA bundle"). */
+    public static X509Certificate[] caBundle(Path file, String what) {
+        List<X509Certificate> certs = new ArrayList<>(PemFiles.certificates(file, what));
         return certs.toArray(new X509Certificate[0]);
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
+import dev.berth.core.internal.acme.AcmeManager;
 import dev.berth.core.tls.ClientHello;
 import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TlsClientAuth;
@@ -43,6 +44,8 @@ final class ReloadingContextProvider implements TlsContextProvider {
     private final TlsConfig config;
     private final Path dataDirectory;
     private final List<String> alpn;
+    /** The ACME certificate's keeper, when the setup has one: its stored files are loaded like PEM files. */
+    private final Optional<AcmeManager> acme;
     private final SslProvider provider;
     private final AtomicReference<ContextSet> current = new AtomicReference<>();
     /** The files' digests read just before the generation in use was loaded. */
@@ -50,6 +53,12 @@ final class ReloadingContextProvider implements TlsContextProvider {
 
     /** Loads and checks all material now: bad material fails with a {@link BerthException} naming the file. */
     ReloadingContextProvider(TlsConfig config, Path dataDirectory, List<String> alpn) {
+        this(config, dataDirectory, alpn, Optional.empty());
+    }
+
+    /** As above, also serving {@code acme}'s certificate once it has one (the default or an SNI entry per domain). */
+    ReloadingContextProvider(TlsConfig config, Path dataDirectory, List<String> alpn, Optional<AcmeManager> acme) {
+        this.acme = acme;
         this.config = config;
         this.dataDirectory = dataDirectory;
         this.alpn = List.copyOf(alpn);
@@ -80,12 +89,14 @@ final class ReloadingContextProvider implements TlsContextProvider {
 
     /** True when certificate or key files are configured (the self-signed default is not reloaded). */
     boolean hasFiles() {
-        return !watchedFiles().isEmpty();
+        return !watchedFiles().isEmpty() || acme.isPresent();
     }
 
     /** The main chain file, which names this setup in logs. */
     String describe() {
-        return config.certificateChain().map(Path::toString).orElse("the self-signed certificate");
+        return config.certificateChain().map(Path::toString).orElseGet(() -> acme
+                .map(a -> "the ACME certificate for " + String.join(", ", a.config().domains()))
+                .orElse("the self-signed certificate"));
     }
 
     /**
@@ -116,7 +127,10 @@ final class ReloadingContextProvider implements TlsContextProvider {
         EnabledSuites suites = EnabledSuites.resolve(config, provider);
         X509Certificate[] cas = clientCas();
         List<CertifiedKey> main = new ArrayList<>();
-        if (config.certificateChain().isPresent()) {
+        Optional<CertifiedKey> issued = acmeMaterial(first, now);
+        if (config.certificateChain().isEmpty() && issued.isPresent()) {
+            main.add(issued.get());
+        } else if (config.certificateChain().isPresent()) {
             Path chain = config.certificateChain().get();
             main.add(MaterialLoader.load(chain, config.privateKey().orElse(chain), config.keyPassphrase().orElse(null),
                     config.allowExpired(), now));
@@ -156,6 +170,21 @@ final class ReloadingContextProvider implements TlsContextProvider {
             sni.put(e.hostName(), ContextFactory.build(k, config, suites, provider, cas, alpn));
             leaves.put(e.hostName(), k.leaf());
         }
+        if (config.certificateChain().isPresent() && issued.isPresent()) {
+            // Beside a configured default chain, the ACME certificate answers its own names; an explicit SNI entry wins.
+            SslContext acmeContext = ContextFactory.build(issued.get(), config, suites, provider, cas, alpn);
+            for (String domain : acme.orElseThrow().config().domains()) {
+                if (!sni.containsKey(domain)) {
+                    sni.put(domain, acmeContext);
+                    leaves.put(domain, issued.get().leaf());
+                }
+            }
+        }
+        if (first && acme.isPresent() && issued.isEmpty()) {
+            log.warn("TLS: no ACME certificate for {} yet: serving {} until one is issued",
+                    String.join(", ", acme.get().config().domains()),
+                    config.certificateChain().map(Path::toString).orElse("the self-signed certificate"));
+        }
         if (first) {
             log.info("TLS library {} ({}); policy {}; {}", EnabledSuites.libraryName(provider),
                     config.library() == TlsLibrary.AUTO ? "chosen automatically"
@@ -169,6 +198,29 @@ final class ReloadingContextProvider implements TlsContextProvider {
             }
         }
         return new ContextSet(defaultContext, ecdsaContext, sni, leaves);
+    }
+
+    /**
+     * The stored ACME certificate, if any. At start a stored one that cannot be loaded is logged and left
+     * out (a new one gets ordered); on a reload it fails the reload, so the generation in use stays.
+     */
+    private Optional<CertifiedKey> acmeMaterial(boolean first, Instant now) {
+        if (acme.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Path> chain = acme.get().chainFile();
+        if (chain.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MaterialLoader.load(chain.get(), acme.get().keyFile(), null, false, now));
+        } catch (BerthException e) {
+            if (!first) {
+                throw e;
+            }
+            log.warn("TLS: the stored ACME certificate cannot be served: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private X509Certificate[] clientCas() {

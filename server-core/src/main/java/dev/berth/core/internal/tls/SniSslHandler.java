@@ -1,6 +1,7 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.PipelineNames;
+import dev.berth.core.internal.QuickAck;
 import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.tls.ClientHello;
 import dev.berth.core.tls.TlsContextProvider;
@@ -12,13 +13,15 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /**
  * Reads the ClientHello, asks the listener's {@link TlsContextProvider} for the context of the SNI
  * name, and puts an {@link SslHandler} in its own place under {@link PipelineNames#TLS}. It also
  * times the handshake, from this handler's arrival (accept, or the STARTTLS command) to the
- * handshake's end, and records it in the listener's meters.
+ * handshake's end, and records it in the listener's meters; at the end it acknowledges the client's
+ * last flight at once ({@link QuickAck}), so a client with Nagle on need not wait to send its request.
  */
 final class SniSslHandler extends SniHandler {
     /** The SNI host name the client sent, kept for handlers once this handler has gone. */
@@ -30,6 +33,8 @@ final class SniSslHandler extends SniHandler {
     private ClientHello hello = ClientHello.UNKNOWN;
     private long started;
     private boolean replaced;
+    /** The ClientHello was an ACME server's TLS-ALPN-01 check, answered with the validation certificate. */
+    private boolean acmeValidation;
 
     SniSslHandler(ListenerTls tls) {
         super((input, promise) -> promise.setFailure(new IllegalStateException("not used")),
@@ -55,6 +60,11 @@ final class SniSslHandler extends SniHandler {
     @Override
     protected Future<SslContext> lookup(ChannelHandlerContext ctx, String hostName) {
         try {
+            Optional<SslContext> validation = tls.acmeValidation(hostName, hello);
+            if (validation.isPresent()) {
+                acmeValidation = true;
+                return ctx.executor().newSucceededFuture(validation.get());
+            }
             return ctx.executor().newSucceededFuture(provider.contextFor(hostName, hello));
         } catch (RuntimeException e) {
             return ctx.executor().newFailedFuture(e);
@@ -72,6 +82,15 @@ final class SniSslHandler extends SniHandler {
             }
             ctx.pipeline().replace(this, PipelineNames.TLS, ssl);
             replaced = true;
+            boolean validating = acmeValidation;
+            ssl.handshakeFuture().addListener(f -> {
+                if (validating) {
+                    // RFC 8737: the handshake is the whole exchange; nothing of the protocol is served.
+                    ctx.channel().close();
+                } else if (f.isSuccess()) {
+                    QuickAck.now(ctx.channel());
+                }
+            });
             tls.meters().ifPresent(m -> meter(m, ctx.pipeline().get(SslHandler.class), hostname));
             ssl = null;
         } finally {

@@ -1,10 +1,15 @@
 package dev.berth.core.internal.tls;
 
+import dev.berth.core.internal.acme.AcmeChallenges;
+import dev.berth.core.internal.acme.AcmeManager;
 import dev.berth.core.internal.metrics.ReloadMeters;
 import dev.berth.core.internal.metrics.TlsMeters;
+import dev.berth.core.tls.AcmeConfig;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.core.tls.TlsReload;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +32,10 @@ public final class TlsService implements AutoCloseable {
 
     private final Path dataDirectory;
     private final ReloadMeters reloads;
+    private final MeterRegistry registry;
     private final Map<Setup, Shared> setups = new LinkedHashMap<>();
+    private final Map<AcmeConfig, AcmeManager> acme = new LinkedHashMap<>();
+    private final AcmeChallenges challenges = new AcmeChallenges();
     private Optional<TlsFileWatch> watch = Optional.empty();
     private boolean closed;
 
@@ -38,8 +46,19 @@ public final class TlsService implements AutoCloseable {
 
     /** A service that counts its reloads, by SIGHUP and by the file watch alike, in {@code reloads}. */
     public TlsService(Path dataDirectory, ReloadMeters reloads) {
+        this(dataDirectory, reloads, new SimpleMeterRegistry());
+    }
+
+    /** A service whose reloads are counted in {@code reloads} and whose ACME attempts in {@code registry}. */
+    public TlsService(Path dataDirectory, ReloadMeters reloads, MeterRegistry registry) {
         this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
         this.reloads = Objects.requireNonNull(reloads, "reloads");
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** The HTTP-01 answers pending ACME orders wait for; the plaintext HTTP listener serves them. */
+    public AcmeChallenges acmeChallenges() {
+        return challenges;
     }
 
     /**
@@ -64,11 +83,14 @@ public final class TlsService implements AutoCloseable {
         Setup key = new Setup(config, List.copyOf(alpn));
         Shared shared = setups.get(key);
         if (shared == null) {
-            shared = new Shared(new ReloadingContextProvider(config, dataDirectory, key.alpn()));
+            Optional<AcmeManager> manager = config.acme().map(a -> acme.computeIfAbsent(a,
+                    c -> new AcmeManager(c, dataDirectory, challenges, registry, () -> reloadAcme(c))));
+            shared = new Shared(new ReloadingContextProvider(config, dataDirectory, key.alpn(), manager));
             setups.put(key, shared);
         }
         shared.listeners.add(name);
-        return Optional.of(new ListenerTls(mode, shared.provider, config, meters));
+        return Optional.of(new ListenerTls(mode, shared.provider, config, meters,
+                config.acme().isPresent() ? Optional.of(challenges) : Optional.empty()));
     }
 
     /** Starts watching the files of every setup that has files and a non-zero reload interval. */
@@ -78,7 +100,7 @@ public final class TlsService implements AutoCloseable {
         }
         List<ReloadingContextProvider> watched = new ArrayList<>();
         for (Shared s : setups.values()) {
-            if (s.provider.hasFiles() && !s.provider.config().reloadInterval().isZero()) {
+            if (!s.provider.watchedFiles().isEmpty() && !s.provider.config().reloadInterval().isZero()) {
                 watched.add(s.provider);
             }
         }
@@ -86,6 +108,40 @@ public final class TlsService implements AutoCloseable {
             TlsFileWatch w = new TlsFileWatch(watched, reloads);
             w.start();
             watch = Optional.of(w);
+        }
+    }
+
+    /**
+     * Starts keeping each ACME certificate current (a check now, then renewals), on the ACME thread.
+     *
+     * @param plaintextHttp whether a plaintext HTTP listener is bound, to answer HTTP-01
+     */
+    public synchronized void startAcme(boolean plaintextHttp) {
+        if (!closed) {
+            acme.values().forEach(m -> m.start(plaintextHttp));
+        }
+    }
+
+    /** Loads a newly issued ACME certificate into every setup that serves it, as a reload would. */
+    private void reloadAcme(AcmeConfig config) {
+        List<Shared> serving = new ArrayList<>();
+        synchronized (this) {
+            for (Shared s : setups.values()) {
+                if (s.provider.config().acme().map(config::equals).orElse(false)) {
+                    serving.add(s);
+                }
+            }
+        }
+        for (Shared s : serving) {
+            Optional<dev.berth.core.BerthException> failure = s.provider.reload();
+            reloads.reloaded(failure.isEmpty());
+            if (failure.isEmpty()) {
+                log.info("TLS: listeners {} serve the ACME certificate for {} to new connections", s.listeners,
+                        String.join(", ", config.domains()));
+            } else {
+                log.error("TLS: the ACME certificate for {} cannot be served, the previous one stays: {}",
+                        config.domains().get(0), failure.get().getMessage());
+            }
         }
     }
 
@@ -122,6 +178,7 @@ public final class TlsService implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        acme.values().forEach(AcmeManager::close);
         watch.ifPresent(TlsFileWatch::close);
         watch = Optional.empty();
     }
