@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -120,6 +121,20 @@ class HttpLimitsTest {
             String answer = c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc").readUntilClosed();
             assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
             assertTrue(answer.contains("body"), answer);
+        }
+    }
+
+    @Test
+    void anHttp2BodyThatStopsArrivingGets408AtTheBodyTimeout() throws Exception {
+        try (RawHttp2 c = RawHttp2.open(server.httpPort())) {
+            byte[] post = RawHttp2.concat(new byte[] {(byte) 0x83, (byte) 0x86, 0x04, 0x07}, "/upload".getBytes(),
+                    new byte[] {0x01, 0x01, 'x'}, RawHttp2.literal("content-length", "10"));
+            c.send(RawHttp2.frame(RawHttp2.HEADERS, RawHttp2.END_HEADERS, 1, post),
+                    RawHttp2.frame(RawHttp2.DATA, 0, 1, "abc".getBytes()));
+            long start = System.nanoTime();
+            List<String> frames = c.read("RST_STREAM", Duration.ofSeconds(15));
+            assertEquals(List.of("408"), c.statuses(), frames.toString());
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(600), "not before the timeout");
         }
     }
 

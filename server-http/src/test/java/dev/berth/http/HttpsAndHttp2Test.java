@@ -92,6 +92,12 @@ class HttpsAndHttp2Test {
     }
 
     @Test
+    void theRedirectCarriesAShortNoteNamingTheNewLocation() throws Exception {
+        String answer = Curl.run("-s", "--http2-prior-knowledge", server.http("/users/1"));
+        assertEquals("Moved to https://127.0.0.1:" + server.httpsPort() + "/users/1\n", answer);
+    }
+
+    @Test
     void plaintextGetAndHeadAreRedirectedWith301ToTheHttpsPort() throws Exception {
         String answer = Curl.run("-i", server.http("/users/1?x=%20y"));
         assertTrue(answer.startsWith("HTTP/1.1 301"), answer);

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -617,6 +618,12 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             log.debug("closing {} after an error: {}", ctx.channel(), cause.toString());
         }
         closing = true;
+        if (http2 && Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // a stream error (RFC 9113 section 5.4.2): at the end of the pipeline the stream channel resets the
+            // stream with the error's own code, where a plain close would end it silently or with CANCEL
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
         ctx.flush();
         ctx.close();
     }

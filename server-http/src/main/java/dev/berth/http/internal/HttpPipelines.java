@@ -3,9 +3,12 @@ package dev.berth.http.internal;
 import dev.berth.core.spi.ConnectionContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -32,6 +35,15 @@ public final class HttpPipelines {
     public static final String H2_MULTIPLEX = "http.h2-multiplex";
     public static final String H2_DRAIN = "http.h2-drain";
     public static final String H2_DRAIN_CUT = "http.h2-drain-cut";
+    public static final String H2_ERRORS = "http.h2-errors";
+
+    /**
+     * The HTTP/2 receive window of each stream, so of each request body in flight; the codec opens the connection
+     * window to about twice this. RFC 9113's 65,535 bytes hold an upload to 64 KiB per round trip (0.9 MB/s at
+     * 20 ms, bench/README.md); 1 MiB allows 50 MB/s per stream there while a connection's unread request bytes
+     * stay under about 2 MiB, as a body that is not read stops the client at the window.
+     */
+    static final int STREAM_WINDOW = 1024 * 1024;
 
     private HttpPipelines() {
     }
@@ -49,13 +61,17 @@ public final class HttpPipelines {
     /** HTTP/2 handlers, placed right after {@code after}; the connection preface is read by the codec. */
     public static void http2(ChannelPipeline p, String after, HttpService service, ConnectionContext connection) {
         Http2Settings settings = Http2Settings.defaultSettings()
+                .initialWindowSize(STREAM_WINDOW)
                 .maxConcurrentStreams(service.limits().maxConcurrentStreams())
                 .maxHeaderListSize(service.limits().maxHeaderSize());
         SSLSession tls = connection.tlsSession().orElse(null);
         HttpMeters.Listener meters = service.meters().listener(connection.listener().name());
         Http2Drain drain = new Http2Drain();
         p.addAfter(after, H2_DRAIN, drain);
-        p.addAfter(H2_DRAIN, H2_CODEC, Http2FrameCodecBuilder.forServer().initialSettings(settings)
+        ClosedStreamGuard closedStreams = new ClosedStreamGuard(
+                // PING and SETTINGS floods from a client that reads the answers, and WINDOW_UPDATE floods
+                new ControlFrameFloodGuard(new FrameCounter(meters), 200, 30, 10_000));
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(settings)
                 .validateHeaders(true)
                 // Netty's flood defences, pinned here so a change of defaults cannot silently drop them:
                 // rapid reset (CVE-2023-44487), CONTINUATION floods, SETTINGS/PING floods whose answers
@@ -67,20 +83,25 @@ public final class HttpPipelines {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
                 // closing sends GOAWAY and waits for open streams; the server's shutdown deadline bounds the wait
                 .gracefulShutdownTimeoutMillis(TimeUnit.MINUTES.toMillis(10))
-                .frameLogger(new FrameCounter(meters))
-                .build());
+                .frameLogger(closedStreams)
+                .build();
+        closedStreams.connection(codec.connection());
+        p.addAfter(H2_DRAIN, H2_CODEC, codec);
         p.addAfter(H2_CODEC, H2_MULTIPLEX, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 meters.streamOpened();
                 stream.closeFuture().addListener(f -> meters.streamClosed());
+                stream.pipeline().addLast(new RequestPseudoHeaders());
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast(new Http2BodyTimeout(service.limits().bodyTimeout()));
                 stream.pipeline().addLast(new BodyCounter());
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
             }
         }));
         p.addAfter(H2_MULTIPLEX, H2_DRAIN_CUT, drain.cut());
+        p.addAfter(H2_DRAIN_CUT, H2_ERRORS, new CodecHandlesHttp2Errors());
     }
 
     /**
@@ -110,6 +131,20 @@ public final class HttpPipelines {
         public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
                               ByteBuf debugData) {
             meters.goAway(direction == Direction.OUTBOUND);
+        }
+    }
+
+    /**
+     * Stops an HTTP/2 error the codec passed on from reaching core's tail handler, whose plain close would send
+     * GOAWAY NO_ERROR before the codec's GOAWAY with the error's own code (FLOW_CONTROL_ERROR, PROTOCOL_ERROR...).
+     * The codec closes the connection itself once that GOAWAY is written; any other exception goes on.
+     */
+    private static final class CodecHandlesHttp2Errors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+            if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+                super.exceptionCaught(ctx, cause);
+            }
         }
     }
 }

@@ -205,7 +205,9 @@ public final class HttpService {
         String target = r.path() + (r.rawQuery().isEmpty() ? "" : "?" + r.rawQuery());
         String location = "https://" + host + (port == 443 ? "" : ":" + port) + target;
         boolean safe = r.method().equals("GET") || r.method().equals("HEAD");
-        return Optional.of(HttpResponse.redirect(safe ? 301 : 308, location));
+        // with the short note RFC 9110 section 15.4 suggests, so that a client sees content and not only a header
+        return Optional.of(HttpResponse.text("Moved to " + location + "\n").status(safe ? 301 : 308)
+                .header(HttpHeaderNames.LOCATION.toString(), location));
     }
 
     /** The host part of a Host header, or null when it is not a plain name, IPv4 or bracketed IPv6 address. */
