@@ -36,6 +36,8 @@ public final class TlsService implements AutoCloseable {
     private final Map<Setup, Shared> setups = new LinkedHashMap<>();
     private final Map<AcmeConfig, AcmeManager> acme = new LinkedHashMap<>();
     private final AcmeChallenges challenges = new AcmeChallenges();
+    private boolean acmeStarted;
+    private boolean plaintextHttp;
     private Optional<TlsFileWatch> watch = Optional.empty();
     private boolean closed;
 
@@ -83,8 +85,13 @@ public final class TlsService implements AutoCloseable {
         Setup key = new Setup(config, List.copyOf(alpn));
         Shared shared = setups.get(key);
         if (shared == null) {
-            Optional<AcmeManager> manager = config.acme().map(a -> acme.computeIfAbsent(a,
-                    c -> new AcmeManager(c, dataDirectory, challenges, registry, () -> reloadAcme(c))));
+            Optional<AcmeManager> manager = config.acme().map(a -> acme.computeIfAbsent(a, c -> {
+                AcmeManager m = new AcmeManager(c, dataDirectory, challenges, registry, () -> reloadAcme(c));
+                if (acmeStarted) {
+                    m.start(plaintextHttp); // a setup that arrives on a live TLS update, after start
+                }
+                return m;
+            }));
             shared = new Shared(new ReloadingContextProvider(config, dataDirectory, key.alpn(), manager));
             setups.put(key, shared);
         }
@@ -117,7 +124,9 @@ public final class TlsService implements AutoCloseable {
      * @param plaintextHttp whether a plaintext HTTP listener is bound, to answer HTTP-01
      */
     public synchronized void startAcme(boolean plaintextHttp) {
-        if (!closed) {
+        if (!closed && !acmeStarted) {
+            acmeStarted = true;
+            this.plaintextHttp = plaintextHttp;
             acme.values().forEach(m -> m.start(plaintextHttp));
         }
     }
