@@ -308,7 +308,7 @@ public final class Launcher {
             b.module(m.create(s));
             for (ListenerConfig l : m.defaultListeners()) {
                 ListenerConfig applied = ListenerOptions.apply(l, s, host, tls);
-                if (applied != null && s.bool(l.name() + "-enabled", m.enabledByDefault(l.name()))) {
+                if (applied != null && m.enabled(l.name(), s)) {
                     b.listener(applied);
                     listeners++;
                 }
