@@ -42,7 +42,7 @@ public final class MaterialLoader {
             k = load(chain, config.privateKey().orElse(chain), config.keyPassphrase().orElse(null),
                     config.allowExpired(), Instant.now());
         } else {
-            k = SelfSignedDefault.loadOrCreate(dataDirectory);
+            k = SelfSignedDefault.loadOrCreate(dataDirectory, false); // the TCP listener using it says so
         }
         return to.apply(k.key, k.chain);
     }
