@@ -307,9 +307,8 @@ public final class Launcher {
         for (ModuleFactory m : selected) {
             b.module(m.create(s));
             for (ListenerConfig l : m.defaultListeners()) {
-                ListenerConfig applied = ListenerOptions.apply(l, s, host, tls);
-                if (applied != null && s.bool(l.name() + "-enabled", m.enabledByDefault(l.name()))) {
-                    b.listener(applied);
+                if (m.enabled(l.name(), s)) {
+                    b.listener(ListenerOptions.apply(l, s, host, tls));
                     listeners++;
                 }
             }

@@ -5,6 +5,7 @@ import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.spi.ProtocolService;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
+import dev.berth.http.internal.Http3Listener;
 import dev.berth.http.internal.HttpService;
 import dev.berth.http.internal.MediaTypes;
 import dev.berth.http.internal.ProtocolSelection;
@@ -21,7 +22,9 @@ import java.util.Set;
 /**
  * The {@code http} protocol: HTTP/1.1 and HTTP/2 (ALPN h2 over TLS, h2c with prior knowledge on
  * plaintext), routes with path parameters, static files as the fallback, and the HTTPS policy (a
- * plaintext listener redirects to the {@code https} listener; HSTS on TLS responses).
+ * plaintext listener redirects to the {@code https} listener; HSTS on TLS responses). A UDP listener of this
+ * protocol serves HTTP/3 (experimental) with the {@code https} listener's certificate, and TLS responses
+ * on TCP then advertise it with {@code Alt-Svc}.
  *
  * <p>An immutable value: {@link #builder()} collects routes and settings, and one module can serve
  * several servers, each with its own routing state and worker-pool hand-off. Run as a jar it serves
@@ -86,7 +89,7 @@ public final class HttpModule implements ProtocolModule {
 
     @Override
     public Set<Transport> transports() {
-        return Set.of(Transport.TCP);
+        return Set.of(Transport.TCP, Transport.UDP);
     }
 
     /** HTTP has no command to begin TLS on a plaintext connection, so a STARTTLS listener could never be secured. */
@@ -114,8 +117,13 @@ public final class HttpModule implements ProtocolModule {
     public ProtocolService start(ServerContext server) {
         HttpService service = service();
         service.start(server);
+        Http3Listener h3 = server.listeners().stream()
+                .filter(l -> l.protocol().equals(NAME) && l.transport() == Transport.UDP).findFirst()
+                .map(l -> Http3Listener.start(service, server, l, httpsListener)).orElse(null);
         return (pipeline, connection) -> {
-            if (connection.listener().tlsMode() == TlsMode.IMPLICIT) {
+            if (connection.listener().transport() == Transport.UDP) {
+                h3.initPipeline(pipeline, connection);
+            } else if (connection.listener().tlsMode() == TlsMode.IMPLICIT) {
                 pipeline.addLast(ProtocolSelection.NAME, ProtocolSelection.byAlpn(service, connection));
             } else {
                 // plaintext (and OPTIONAL, whose TLS sniffing comes first): h2c with prior knowledge or HTTP/1.1

@@ -2,6 +2,7 @@ package dev.berth.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.launcher.Launcher;
@@ -48,6 +49,49 @@ class HttpLauncherTest {
             assertEquals("served by the launcher", Curl.run("-k", "https://127.0.0.1:" + https + "/"));
             String redirect = Curl.run("-i", "http://127.0.0.1:" + http + "/x?y");
             assertTrue(redirect.toLowerCase().contains("location: https://127.0.0.1:" + https + "/x?y"), redirect);
+        } finally {
+            l.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void http3TrueServesH3OnUdpWithTheSelfSignedDefaultAndAdvertisesIt() throws Exception {
+        Launcher.Launch l = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--h3-port", "0", "--http3", "true", "--data-dir", TestServer.DATA.toString());
+        assertTrue(l.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            int h3 = l.server.localAddress("h3").getPort();
+            int https = l.server.localAddress("https").getPort();
+            String head = Curl.run("-k", "-s", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:" + https + "/");
+            assertTrue(head.toLowerCase().contains("alt-svc: h3=\":" + h3 + "\"; ma=86400"), head);
+            java.security.cert.X509Certificate selfSigned;
+            try (java.io.InputStream in = Files.newInputStream(TestServer.DATA.resolve("tls").resolve("self-signed.crt"))) {
+                selfSigned = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                        .getInstance("X.509").generateCertificate(in);
+            }
+            java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("self-signed", selfSigned);
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            try (Http3Client c = new Http3Client(h3, trust)) {
+                Http3Client.Answer a = c.get("/");
+                assertEquals(200, a.status());
+                assertTrue(a.text().contains("Berth"), a.text());
+            }
+        } finally {
+            l.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void withoutHttp3TrueThereIsNoH3Listener() {
+        Launcher.Launch l = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--data-dir", TestServer.DATA.toString());
+        assertTrue(l.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            assertThrows(IllegalArgumentException.class, () -> l.server.localAddress("h3"));
         } finally {
             l.server.stop(Duration.ofSeconds(5));
         }

@@ -54,12 +54,9 @@ public final class ListenerOptions {
         return o;
     }
 
-    /** The listener as the flags describe it, or null when it is disabled. */
+    /** The listener as the flags describe it; whether it is served is {@link ModuleFactory#enabled}'s answer. */
     public static ListenerConfig apply(ListenerConfig l, ModuleSettings s, String defaultHost, TlsConfig tls) {
         String n = l.name();
-        if (!s.bool(n + "-enabled", true)) {
-            return null;
-        }
         ListenerConfig.Builder b = l.toBuilder()
                 .host(s.string(n + "-host", defaultHost))
                 .port(port(s, n + "-port", l.port()))

@@ -26,6 +26,14 @@ public interface ModuleFactory {
         return true;
     }
 
+    /**
+     * Whether the flags ask for a listener of {@link #defaultListeners()}: its {@code --NAME-enabled} flag, else
+     * {@link #enabledByDefault}. A module overrides this when one of its own flags turns a listener on.
+     */
+    default boolean enabled(String listenerName, ModuleSettings settings) {
+        return settings.bool(listenerName + "-enabled", enabledByDefault(listenerName));
+    }
+
     /** The module's own flags, beyond the per-listener ones core provides. */
     default List<ModuleOption> options() {
         return List.of();

@@ -56,6 +56,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final HttpService service;
     private final ConnectionContext connection;
     private final boolean http2;
+    /** The protocol of a multiplexed stream ({@code HTTP/2.0}, {@code HTTP/3}); null for HTTP/1.x, named per request. */
+    private final String streamProtocol;
     private final boolean secure;
     private final SSLSession tls;
     /** The keep-alive timeout; 0 for none. */
@@ -159,7 +161,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             if (AccessLog.enabled()) {
                 String referer = head == null ? null : head.headers().get(HttpHeaderNames.REFERER);
                 String agent = head == null ? null : head.headers().get(HttpHeaderNames.USER_AGENT);
-                String protocol = http2 ? "HTTP/2.0" : head == null ? "HTTP/1.1" : head.protocolVersion().text();
+                String protocol = streamProtocol != null ? streamProtocol : head == null ? "HTTP/1.1" : head.protocolVersion().text();
                 AccessLog.log(connection.remoteAddress(), requestLine(), status, bytes, referer, agent, protocol, nanos,
                         complete);
             }
@@ -218,13 +220,28 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** {@code tls} is the connection's TLS session, or null: looked up once per connection, not per request. */
     public ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2, SSLSession tls) {
+        this(service, connection, http2, http2 ? "HTTP/2.0" : null,
+                connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE && tls != null, tls);
+    }
+
+    private ExchangeHandler(HttpService service, ConnectionContext connection, boolean http2, String streamProtocol,
+                            boolean secure, SSLSession tls) {
         this.service = service;
         this.connection = connection;
         this.http2 = http2;
-        this.secure = connection.listener().tlsMode() != dev.berth.core.tls.TlsMode.NONE && tls != null;
+        this.streamProtocol = streamProtocol;
+        this.secure = secure;
         this.tls = secure ? tls : null;
         this.idleNanos = http2 ? 0 : service.limits().keepAliveTimeout().toNanos();
         this.meters = service.meters().listener(connection.listener().name());
+    }
+
+    /**
+     * The handler of one HTTP/3 request stream: multiplexed like an HTTP/2 stream, and always secure, as QUIC
+     * carries its own TLS 1.3 session ({@code tls}) on a listener whose TLS mode is that of UDP, none.
+     */
+    static ExchangeHandler http3(HttpService service, ConnectionContext connection, SSLSession tls) {
+        return new ExchangeHandler(service, connection, true, "HTTP/3", true, tls);
     }
 
     @Override
@@ -398,7 +415,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (target == null) {
             return null;
         }
-        String protocol = http2 ? "HTTP/2.0" : h.protocolVersion().text();
+        String protocol = streamProtocol != null ? streamProtocol : h.protocolVersion().text();
         return new ServerRequest(h.method().name(), target, h.headers(), NO_BODY, connection.remoteAddress(), tls,
                 protocol);
     }
@@ -495,7 +512,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         boolean lastBeforeStop = draining && queue.isEmpty() && receiving == null;
         boolean keepAlive = http2 || h != null && !ex.close && !lastBeforeStop && HttpUtil.isKeepAlive(h)
                 && !(r.bodyKind() == HttpResponse.BodyKind.STREAM && h.protocolVersion() == HttpVersion.HTTP_1_0);
-        service.decorate(r, secure);
+        service.decorate(r, secure, connection);
         boolean head = h != null && h.method().equals(HttpMethod.HEAD);
         boolean now = !reading;
         ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, r.bodyKind() == HttpResponse.BodyKind.FILE && sendfile(),

@@ -13,9 +13,12 @@ import java.util.List;
 
 /**
  * The HTTP module on the command line: {@code https} on 8443 and the {@code http} redirect on 8080,
- * static files from {@code --root}, and the request limits as flags.
+ * static files from {@code --root}, and the request limits as flags; {@code --http3 true} adds the HTTP/3
+ * listener {@code h3} on 8443/udp.
  */
 public final class HttpModuleFactory implements ModuleFactory {
+    /** The HTTP/3 listener, on UDP beside {@code https}. */
+    static final String H3_LISTENER = "h3";
 
     @Override
     public String name() {
@@ -27,13 +30,31 @@ public final class HttpModuleFactory implements ModuleFactory {
         return List.of(
                 ListenerConfig.tcp(HttpModule.HTTPS_LISTENER).protocol(HttpModule.NAME).port(8443)
                         .tlsMode(TlsMode.IMPLICIT).build(),
-                ListenerConfig.tcp(HttpModule.HTTP_LISTENER).protocol(HttpModule.NAME).port(8080).build());
+                ListenerConfig.tcp(HttpModule.HTTP_LISTENER).protocol(HttpModule.NAME).port(8080).build(),
+                ListenerConfig.udp(H3_LISTENER).protocol(HttpModule.NAME).port(8443).build());
+    }
+
+    @Override
+    public boolean enabledByDefault(String listenerName) {
+        return !listenerName.equals(H3_LISTENER);
+    }
+
+    /** {@code h3} is served when {@code --http3 true} asks for it (or its own {@code --h3-enabled true}). */
+    @Override
+    public boolean enabled(String listenerName, ModuleSettings settings) {
+        if (listenerName.equals(H3_LISTENER)) {
+            return settings.bool("http3", false) || settings.bool(H3_LISTENER + "-enabled", false);
+        }
+        return ModuleFactory.super.enabled(listenerName, settings);
     }
 
     @Override
     public List<ModuleOption> options() {
         HttpLimits d = HttpLimits.DEFAULTS;
         return List.of(
+                ModuleOption.of("http3", "BOOL", "false",
+                        "Serve HTTP/3 (experimental) on the h3 listener, UDP port 8443 unless --h3-port says otherwise,"
+                        + " with the https listener's certificate."),
                 ModuleOption.of("root", "DIR", null, "Serve static files from DIR (default: a built-in welcome page)."),
                 ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
                 ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),

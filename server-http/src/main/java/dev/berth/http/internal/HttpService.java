@@ -1,6 +1,7 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.ListenerConfig;
+import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMode;
@@ -18,11 +19,13 @@ import java.util.concurrent.ForkJoinPool;
 
 /**
  * What every connection of one HTTP module shares: routes, the fallback, limits and the HTTPS policy
- * (redirect on plaintext listeners, {@code Strict-Transport-Security} on TLS ones). Turns a request
+ * (redirect on plaintext listeners, {@code Strict-Transport-Security} on TLS ones, {@code Alt-Svc} naming the
+ * HTTP/3 listener on TCP TLS ones). Turns a request
  * into a future response.
  */
 public final class HttpService {
     private static final String HSTS = "Strict-Transport-Security";
+    private static final String ALT_SVC = "Alt-Svc";
     private final Router router;
     private final AsyncHttpHandler fallback;
     private final HttpLimits limits;
@@ -36,6 +39,10 @@ public final class HttpService {
     private final int fallbackRoute;
     private volatile ServerContext server;
     private volatile HttpMeters meters;
+    /** The HTTP/3 listener's name, when the server has one. */
+    private volatile String h3Listener;
+    /** The {@code Alt-Svc} value advertising it, once its port is known. */
+    private volatile String altSvc;
 
     public HttpService(Router router, AsyncHttpHandler fallback, HttpLimits limits, String hsts, boolean redirect,
                        String redirectHost, String httpsListener) {
@@ -61,6 +68,9 @@ public final class HttpService {
         for (ListenerConfig l : server.listeners()) {
             if (l.protocol().equals(HttpModule.NAME)) {
                 m.listener(l.name()); // its gauges and counters read 0 from the start, not from the first connection
+                if (l.transport() == Transport.UDP && h3Listener == null) {
+                    h3Listener = l.name();
+                }
             }
         }
         this.meters = m;
@@ -167,11 +177,32 @@ public final class HttpService {
         }
     }
 
-    /** Adds the headers the HTTPS policy asks for. */
-    void decorate(HttpResponse response, boolean secure) {
+    /** Adds the headers the HTTPS policy asks for, and on HTTP/1.1 and HTTP/2 over TLS the HTTP/3 listener. */
+    void decorate(HttpResponse response, boolean secure, ConnectionContext connection) {
         if (secure && hsts != null && !response.headers().contains(HSTS)) {
             response.header(HSTS, hsts);
         }
+        if (secure && connection.listener().transport() == Transport.TCP && !response.headers().contains(ALT_SVC)) {
+            String alt = altSvc();
+            if (alt != null) {
+                response.header(ALT_SVC, alt);
+            }
+        }
+    }
+
+    /** {@code h3=":PORT"; ma=86400} for the bound HTTP/3 listener; null without one. */
+    private String altSvc() {
+        String alt = altSvc;
+        if (alt == null && h3Listener != null && server != null) {
+            alt = server.listenerAddress(h3Listener).map(a -> "h3=\":" + a.getPort() + "\"; ma=86400").orElse(null);
+            altSvc = alt;
+        }
+        return alt;
+    }
+
+    /** True for a listener without TLS: a TCP one in mode none (a UDP one is HTTP/3, with QUIC's own TLS). */
+    private static boolean plaintext(ConnectionContext connection) {
+        return connection.listener().tlsMode() == TlsMode.NONE && connection.listener().transport() == Transport.TCP;
     }
 
     /**
@@ -181,7 +212,7 @@ public final class HttpService {
      */
     private Optional<HttpResponse> acmeChallenge(ServerRequest r, ConnectionContext connection) {
         ServerContext s = server;
-        if (s == null || connection.listener().tlsMode() != TlsMode.NONE || !r.path().startsWith(ACME_CHALLENGE)
+        if (s == null || !plaintext(connection) || !r.path().startsWith(ACME_CHALLENGE)
                 || !(r.method().equals("GET") || r.method().equals("HEAD"))) {
             return Optional.empty();
         }
@@ -190,7 +221,7 @@ public final class HttpService {
     }
 
     private Optional<HttpResponse> redirectFor(ServerRequest r, ConnectionContext connection) {
-        if (!redirect || server == null || connection.listener().tlsMode() != TlsMode.NONE) {
+        if (!redirect || server == null || !plaintext(connection)) {
             return Optional.empty();
         }
         Optional<InetSocketAddress> https = server.listenerAddress(httpsListener);

@@ -2,6 +2,7 @@ package dev.berth.core.internal.tls;
 
 import dev.berth.core.BerthException;
 import dev.berth.core.tls.Secret;
+import dev.berth.core.tls.TlsConfig;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -12,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -26,6 +28,23 @@ public final class MaterialLoader {
     private static final Logger log = LoggerFactory.getLogger(MaterialLoader.class);
 
     private MaterialLoader() {
+    }
+
+    /**
+     * The key and chain {@code config} serves by default, loaded and checked as a TLS listener loads them: its
+     * PEM files, or the self-signed default under {@code dataDirectory} when it names none.
+     */
+    public static <T> T defaultMaterial(TlsConfig config, Path dataDirectory,
+                                        BiFunction<PrivateKey, List<X509Certificate>, T> to) {
+        CertifiedKey k;
+        if (config.certificateChain().isPresent()) {
+            Path chain = config.certificateChain().get();
+            k = load(chain, config.privateKey().orElse(chain), config.keyPassphrase().orElse(null),
+                    config.allowExpired(), Instant.now());
+        } else {
+            k = SelfSignedDefault.loadOrCreate(dataDirectory, false); // the TCP listener using it says so
+        }
+        return to.apply(k.key, k.chain);
     }
 
     /** Loads and checks; {@code keyFile} may be the chain file itself (key appended). */

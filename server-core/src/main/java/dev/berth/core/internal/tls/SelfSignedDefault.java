@@ -50,7 +50,15 @@ final class SelfSignedDefault {
     }
 
     /** Loads the kept certificate, generating it first when it is missing, unreadable or expired. */
-    static synchronized CertifiedKey loadOrCreate(Path dataDirectory) {
+    static CertifiedKey loadOrCreate(Path dataDirectory) {
+        return loadOrCreate(dataDirectory, true);
+    }
+
+    /**
+     * As {@link #loadOrCreate(Path)}; {@code announce} false leaves the warning to the TLS listener that serves the
+     * same certificate, so that a start logs it once.
+     */
+    static synchronized CertifiedKey loadOrCreate(Path dataDirectory, boolean announce) {
         Path dir = dataDirectory.resolve("tls");
         Path cert = dir.resolve(CERT_FILE);
         Path key = dir.resolve(KEY_FILE);
@@ -66,10 +74,12 @@ final class SelfSignedDefault {
             generate(dir, cert, key);
             material = MaterialLoader.load(cert, key, null, false, Instant.now());
         }
-        log.warn("TLS uses a self-signed certificate for localhost, 127.0.0.1 and ::1 from {}: for testing only; "
-                + "clients will not trust it (SHA-256 fingerprint {}). Set TlsConfig.certificateChain "
-                + "and privateKey (--tls-cert, --tls-key) for real use.",
-                cert, fingerprint(material.leaf()));
+        if (announce) {
+            log.warn("TLS uses a self-signed certificate for localhost, 127.0.0.1 and ::1 from {}: for testing only; "
+                    + "clients will not trust it (SHA-256 fingerprint {}). Set TlsConfig.certificateChain "
+                    + "and privateKey (--tls-cert, --tls-key) for real use.",
+                    cert, fingerprint(material.leaf()));
+        }
         return material;
     }
 

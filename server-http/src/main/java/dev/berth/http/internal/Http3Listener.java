@@ -1,0 +1,151 @@
+package dev.berth.http.internal;
+
+import dev.berth.core.BerthException;
+import dev.berth.core.ListenerConfig;
+import dev.berth.core.Transport;
+import dev.berth.core.spi.ConnectionContext;
+import dev.berth.core.spi.ServerContext;
+import dev.berth.core.tls.TlsMaterial;
+import dev.berth.core.tls.TlsMode;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3FrameToHttpObjectCodec;
+import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP/3 on a UDP listener: Netty's QUIC server codec on the bound datagram channel, with a TLS 1.3 context
+ * (ALPN {@code h3}) built from the HTTPS listener's certificate and key, and on each request stream the
+ * HTTP/3-to-HTTP/1 conversion and the same {@link ExchangeHandler} HTTP/1.1 and HTTP/2 requests get.
+ */
+public final class Http3Listener {
+    /** The QUIC codec's name on the UDP channel's pipeline. */
+    public static final String QUIC_CODEC = "http.quic-codec";
+    private static final Logger log = LoggerFactory.getLogger(Http3Listener.class);
+    /** Idle time before a QUIC connection is closed when the keep-alive timeout is 0 (never for HTTP/1.1). */
+    private static final Duration IDLE_WHEN_UNSET = Duration.ofMinutes(5);
+
+    private final HttpService service;
+    /** Null when the native QUIC library does not load here: the listener's datagrams are then dropped. */
+    private final QuicSslContext tls;
+
+    private Http3Listener(HttpService service, QuicSslContext tls) {
+        this.service = service;
+        this.tls = tls;
+    }
+
+    /**
+     * The HTTP/3 side of a server, for its UDP listener {@code h3}: TLS material from {@code httpsListener}. Fails
+     * with a {@code BerthException} naming the listener when the material cannot serve QUIC; when the native QUIC
+     * library does not load, logs one line and serves nothing on {@code h3}, leaving TCP as it is.
+     */
+    public static Http3Listener start(HttpService service, ServerContext server, ListenerConfig h3, String httpsListener) {
+        if (!Quic.isAvailable()) {
+            log.warn("listener {}: HTTP/3 is off: the native QUIC library does not load on this platform ({});"
+                    + " HTTP/1.1 and HTTP/2 are served as usual", h3.name(), Quic.unavailabilityCause().toString());
+            return new Http3Listener(service, null);
+        }
+        Optional<ListenerConfig> https = server.listeners().stream()
+                .filter(l -> l.name().equals(httpsListener) && l.transport() == Transport.TCP
+                        && l.tlsMode() != TlsMode.NONE)
+                .findFirst();
+        if (https.isEmpty()) {
+            throw new BerthException("listener " + h3.name() + ": HTTP/3 serves the certificate of the TLS listener '"
+                    + httpsListener + "', and this server has no such listener");
+        }
+        if (https.get().tls().acme().isPresent() && https.get().tls().certificateChain().isEmpty()) {
+            throw new BerthException("listener " + h3.name() + ": HTTP/3 does not serve ACME certificates yet;"
+                    + " give listener " + httpsListener + " a certificate file, or turn HTTP/3 off");
+        }
+        TlsMaterial material = TlsMaterial.load(https.get().tls(), server.dataDirectory());
+        QuicSslContext context = QuicSslContextBuilder.forServer(material.privateKey(), null,
+                        material.certificateChain().toArray(new X509Certificate[0]))
+                .applicationProtocols(Http3.supportedApplicationProtocols())
+                .build();
+        return new Http3Listener(service, context);
+    }
+
+    /** Installs the QUIC codec on the listener's bound UDP channel. */
+    public void initPipeline(ChannelPipeline p, ConnectionContext listener) {
+        if (tls == null) {
+            p.addLast(QUIC_CODEC, new DropDatagrams());
+            return;
+        }
+        Duration keepAlive = service.limits().keepAliveTimeout();
+        Duration idle = keepAlive.isZero() ? IDLE_WHEN_UNSET : keepAlive;
+        ChannelHandler codec = Http3.newQuicServerCodecBuilder()
+                .sslContext(tls)
+                .maxIdleTimeout(idle.toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(4L * HttpPipelines.STREAM_WINDOW)
+                .initialMaxStreamDataBidirectionalLocal(HttpPipelines.STREAM_WINDOW)
+                .initialMaxStreamDataBidirectionalRemote(HttpPipelines.STREAM_WINDOW)
+                .initialMaxStreamsBidirectional(service.limits().maxConcurrentStreams())
+                // no token handler, so no Retry (address validation) yet: QUIC's own limit of three bytes sent per
+                // byte received from an unvalidated address bounds what a spoofed source can draw
+                .handler(new ChannelInitializer<QuicChannel>() {
+                    @Override
+                    protected void initChannel(QuicChannel ch) {
+                        ch.pipeline().addLast(new Http3ServerConnectionHandler(requestStreams(listener, ch)));
+                    }
+                })
+                .build();
+        p.addLast(QUIC_CODEC, codec);
+    }
+
+    private ChannelInitializer<QuicStreamChannel> requestStreams(ConnectionContext listener, QuicChannel ch) {
+        QuicConnection connection = new QuicConnection(listener, ch);
+        return new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel stream) {
+                SSLEngine engine = ch.sslEngine();
+                stream.pipeline().addLast(new Http3FrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast(new ReadCompleteAtFin());
+                stream.pipeline().addLast(new BodyCounter());
+                stream.pipeline().addLast(new ChunkedWriteHandler());
+                stream.pipeline().addLast(ExchangeHandler.http3(service, connection,
+                        engine == null ? null : engine.getSession()));
+            }
+        };
+    }
+
+    /**
+     * Ends a read batch when the request stream's FIN arrives. The codec turns the FIN into the request's last
+     * content after the stream's last read-complete, so without this the {@link ExchangeHandler} would hold an
+     * answer written in that batch unflushed, and a chunked body (a file) would never start.
+     */
+    private static final class ReadCompleteAtFin extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            ctx.fireUserEventTriggered(evt);
+            if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                ctx.fireChannelReadComplete();
+            }
+        }
+    }
+
+    /** Releases what reaches a listener whose QUIC library did not load, so nothing piles up at the tail. */
+    private static final class DropDatagrams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

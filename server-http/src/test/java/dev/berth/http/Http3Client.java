@@ -1,0 +1,127 @@
+package dev.berth.http;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.http3.Http3DataFrame;
+import io.netty.handler.codec.http3.Http3Headers;
+import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Netty's own HTTP/3 client on one QUIC connection, trusting the test certificate, for tests of the h3 listener. */
+final class Http3Client implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel udp;
+    private final QuicChannel quic;
+    private final String authority;
+
+    /** One HTTP/3 answer: status, headers and the body's bytes. */
+    record Answer(int status, Http3Headers headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    Http3Client(int port, TrustManagerFactory trust) throws Exception {
+        QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(trust)
+                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        // the name the test certificate is for: Netty's client checks it (from the address it would be 127.0.0.1)
+        ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+                .sslEngineProvider(q -> tls.newEngine(q.alloc(), "localhost", port))
+                .maxIdleTimeout(30, TimeUnit.SECONDS)
+                .initialMaxData(64L * 1024 * 1024)
+                .initialMaxStreamDataBidirectionalLocal(4L * 1024 * 1024)
+                .build();
+        udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        quic = QuicChannel.newBootstrap(udp).handler(new Http3ClientConnectionHandler())
+                .remoteAddress(new InetSocketAddress("127.0.0.1", port)).connect().get(10, TimeUnit.SECONDS);
+        authority = "localhost:" + port;
+    }
+
+    /** Sends a request (a body when {@code body} is not null) on a new stream; the answer once the stream ends. */
+    CompletableFuture<Answer> send(String method, String path, byte[] body) throws Exception {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        QuicStreamChannel stream = Http3.newRequestStream(quic, new Http3RequestStreamInboundHandler() {
+            private Http3Headers headers;
+            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+            @Override
+            protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+                if (headers == null) {
+                    headers = frame.headers();
+                }
+            }
+
+            @Override
+            protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+                ByteBuf c = frame.content();
+                byte[] b = new byte[c.readableBytes()];
+                c.readBytes(b);
+                bytes.write(b, 0, b.length);
+                frame.release();
+            }
+
+            @Override
+            protected void channelInputClosed(ChannelHandlerContext ctx) {
+                if (headers == null) {
+                    answer.completeExceptionally(new AssertionError("the stream ended without a response"));
+                } else {
+                    answer.complete(new Answer(Integer.parseInt(headers.status().toString()), headers, bytes.toByteArray()));
+                }
+                ctx.close();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                answer.completeExceptionally(cause);
+                ctx.close();
+            }
+        }).get(10, TimeUnit.SECONDS);
+        stream.closeFuture().addListener(f -> answer.completeExceptionally(new AssertionError("stream closed unanswered")));
+        Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
+        head.headers().method(method).path(path).authority(authority).scheme("https");
+        if (body == null) {
+            stream.writeAndFlush(head).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+        } else {
+            head.headers().setLong("content-length", body.length);
+            stream.write(head);
+            stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(body)))
+                    .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+        }
+        return answer;
+    }
+
+    /** A GET, waited for. */
+    Answer get(String path) throws Exception {
+        return send("GET", path, null).get(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        quic.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
