@@ -64,6 +64,13 @@ class Http3Test {
             assertEquals(200, a.status());
             assertEquals("user 7 over HTTP/3", a.text());
         }
+        io.micrometer.core.instrument.Timer t = null;
+        for (int i = 0; i < 50 && t == null; i++) {
+            t = server.server().config().meterRegistry().find("http.server.request.duration")
+                    .tags("listener", "h3", "network.protocol.version", "3", "http.route", "/users/{id}").timer();
+            Thread.sleep(100);
+        }
+        assertTrue(t != null && t.count() >= 1, "the exchange is measured as HTTP version 3");
     }
 
     @Test

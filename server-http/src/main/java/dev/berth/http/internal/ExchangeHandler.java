@@ -57,6 +57,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionContext connection;
     private final boolean http2;
     /** The protocol of a multiplexed stream ({@code HTTP/2.0}, {@code HTTP/3}); null for HTTP/1.x, named per request. */
+    /** The protocol name of an HTTP/3 request stream, as the access log and {@code request.protocol()} give it. */
+    private static final String HTTP3 = "HTTP/3";
     private final String streamProtocol;
     private final boolean secure;
     private final SSLSession tls;
@@ -155,7 +157,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             long nanos = System.nanoTime() - start;
             int route = plan == null ? HttpMeters.OTHER : plan.route;
             int method = head == null ? HttpMeters.method("") : HttpMeters.method(head.method().name());
-            int version = HttpMeters.version(http2, head != null && head.protocolVersion() == HttpVersion.HTTP_1_0);
+            int version = HttpMeters.version(http2, HTTP3.equals(streamProtocol),
+                    head != null && head.protocolVersion() == HttpVersion.HTTP_1_0);
             meters.record(route, method, status, version, nanos, received, bytes);
             end();
             if (AccessLog.enabled()) {
@@ -241,7 +244,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
      * carries its own TLS 1.3 session ({@code tls}) on a listener whose TLS mode is that of UDP, none.
      */
     static ExchangeHandler http3(HttpService service, ConnectionContext connection, SSLSession tls) {
-        return new ExchangeHandler(service, connection, true, "HTTP/3", true, tls);
+        return new ExchangeHandler(service, connection, true, HTTP3, true, tls);
     }
 
     @Override

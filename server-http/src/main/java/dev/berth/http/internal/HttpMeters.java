@@ -37,7 +37,7 @@ public final class HttpMeters {
     private static final String[] METHODS = {
         "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "_OTHER"};
     private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
-    private static final String[] VERSIONS = {"1.0", "1.1", "2"};
+    private static final String[] VERSIONS = {"1.0", "1.1", "2", "3"};
     private static final int SLOTS = METHODS.length * STATUS_CLASSES.length * VERSIONS.length;
     private static final Duration[] SLOS = new Duration[DURATION_BUCKETS.length];
 
@@ -96,9 +96,9 @@ public final class HttpMeters {
         }
     }
 
-    /** The index of a protocol version: 0 for HTTP/1.0, 1 for HTTP/1.1, 2 for HTTP/2. */
-    static int version(boolean http2, boolean http10) {
-        return http2 ? 2 : http10 ? 0 : 1;
+    /** The index of a protocol version: 0 for HTTP/1.0, 1 for HTTP/1.1, 2 for HTTP/2, 3 for HTTP/3. */
+    static int version(boolean http2, boolean http3, boolean http10) {
+        return http3 ? 3 : http2 ? 2 : http10 ? 0 : 1;
     }
 
     /** What one exchange is measured by. */
