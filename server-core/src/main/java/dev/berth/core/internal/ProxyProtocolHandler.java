@@ -109,7 +109,7 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
         }
         cancelTimeout();
         if (verdict == HEADER) {
-            ctx.pipeline().addAfter(ctx.name(), PipelineNames.PROXY_PROTOCOL_DECODER, new HAProxyMessageDecoder());
+            ctx.pipeline().addAfter(ctx.name(), PipelineNames.PROXY_PROTOCOL_DECODER, new ClosingHeaderDecoder());
             ctx.pipeline().addAfter(PipelineNames.PROXY_PROTOCOL_DECODER, PipelineNames.PROXY_PROTOCOL + "-header",
                     new HeaderHandler(connection));
             ctx.pipeline().remove(this);
@@ -161,6 +161,23 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
             }
         }
         return true;
+    }
+
+    /**
+     * Netty's decoder, except when the connection ends with a header still incomplete: its last decode then
+     * reads a v2 header's length as if all of it had come (a negative slice length, found by
+     * {@code ProxyProtocolHandlerFuzzTest}), and throws from the close. A header cut short by the close is
+     * nothing to decode: its bytes are dropped with the connection.
+     */
+    static final class ClosingHeaderDecoder extends HAProxyMessageDecoder {
+        @Override
+        protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            try {
+                super.decodeLast(ctx, in, out);
+            } catch (RuntimeException e) {
+                in.skipBytes(in.readableBytes());
+            }
+        }
     }
 
     /** Takes the decoded header, records it, and lets the connection become active for the protocol. */
