@@ -1,7 +1,6 @@
 package dev.berth.launcher;
 
 import dev.berth.core.ListenerConfig;
-import dev.berth.core.launch.ListenerOptions;
 import dev.berth.core.launch.ModuleFactory;
 import dev.berth.core.launch.ModuleOption;
 import java.util.ArrayList;
@@ -76,7 +75,7 @@ final class ConfigLayout {
             }
             for (ListenerConfig l : m.defaultListeners()) {
                 listeners.add(new Section("Listener " + l.name() + " (" + m.name() + "): --" + l.name() + "-*",
-                        List.of(LISTENERS, l.name()), fresh(ListenerOptions.options(l, m.enabledByDefault(l.name())), seen)));
+                        List.of(LISTENERS, l.name()), fresh(m.listenerOptions(l), seen)));
             }
         }
         out.addAll(listeners);

@@ -6,7 +6,6 @@ import dev.berth.core.ListenerConfig;
 import dev.berth.core.Server;
 import dev.berth.core.ServerBuilder;
 import dev.berth.core.launch.AdminOptions;
-import dev.berth.core.launch.ListenerOptions;
 import dev.berth.core.launch.ModuleFactory;
 import dev.berth.core.launch.ModuleOption;
 import dev.berth.core.launch.ModuleSettings;
@@ -308,7 +307,7 @@ public final class Launcher {
             b.module(m.create(s));
             for (ListenerConfig l : m.defaultListeners()) {
                 if (m.enabled(l.name(), s)) {
-                    b.listener(ListenerOptions.apply(l, s, host, tls));
+                    b.listener(m.listener(l, s, host, tls));
                     listeners++;
                 }
             }

@@ -79,6 +79,8 @@ public final class Server implements AutoCloseable {
     private final Map<String, InetAddress> boundHosts = new LinkedHashMap<>();
     private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
+    /** The connection limits and meters of each UDP listener, for the connections its module admits (QUIC). */
+    private final Map<String, Admission> admissions = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each TCP listener's limits for the connections it accepts next: its configuration's, until {@link #updateLimits}. */
     private final Map<String, Limits> liveLimits = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each TLS listener's TLS for the connections it accepts next: set at bind, replaced by {@link #updateTls}. */
@@ -229,6 +231,9 @@ public final class Server implements AutoCloseable {
             DatagramSizeFilter filter = new DatagramSizeFilter(l.name(), l.limits().maxDatagramSize(),
                     meters.oversizeDatagrams(l.name()));
             datagramFilters.put(l.name(), filter);
+            ListenerMeters connectionMeters = meters.listener(l.name(), l.protocol());
+            admissions.put(l.name(), new Admission(new ConnectionLimiter(l.name(), l.limits(), connectionMeters),
+                    connectionMeters));
             Bootstrap b = new Bootstrap()
                     .group(workers)
                     .channel(transports.datagramChannel())
@@ -352,7 +357,8 @@ public final class Server implements AutoCloseable {
 
     /** Connections a listener has closed at once for being over a connection limit. */
     public synchronized long refusedConnections(String listener) {
-        ConnectionLimiter l = limiters.get(listener);
+        Admission a = admissions.get(listener);
+        ConnectionLimiter l = a != null ? a.limiter() : limiters.get(listener);
         return l == null ? 0 : l.refused();
     }
 
@@ -642,6 +648,23 @@ public final class Server implements AutoCloseable {
         return v == null ? "development build" : v;
     }
 
+    /** A UDP listener's limits and meters for the connections its module admits. */
+    private record Admission(ConnectionLimiter limiter, ListenerMeters meters) {
+    }
+
+    /** {@link ServerContext#admit}: refused while stopping, else counted, metered and drained like a TCP connection. */
+    private boolean admit(Channel connection) {
+        ConnectionContext c = ConnectionContext.of(connection);
+        Admission a = admissions.get(c.listener().name());
+        // serving is empty until every listener is bound and from the moment a stop begins
+        if (serving.isEmpty() || a == null || !a.limiter().admit(connection)) {
+            return false;
+        }
+        a.meters().accepted(connection);
+        connections.add(connection);
+        return true;
+    }
+
     /** A bound listener as /info shows it; {@code tls} is null without TLS. */
     private record Listed(ListenerConfig config, InetSocketAddress address, ListenerTls tls) {
     }
@@ -727,6 +750,11 @@ public final class Server implements AutoCloseable {
         @Override
         public ExecutorService blockingExecutor() {
             return blocking;
+        }
+
+        @Override
+        public boolean admit(Channel connection) {
+            return server.admit(connection);
         }
 
         @Override

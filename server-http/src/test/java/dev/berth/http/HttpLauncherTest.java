@@ -98,6 +98,74 @@ class HttpLauncherTest {
     }
 
     @Test
+    void theH3PortFollowsTheHttpsPortUnlessGiven() throws Exception {
+        int port = portFreeForTcpAndUdp();
+        Launcher.Launch l = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", String.valueOf(port),
+                "--http-port", "0", "--http3", "true", "--data-dir", TestServer.DATA.toString());
+        assertTrue(l.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            assertEquals(port, l.server.localAddress("https").getPort());
+            assertEquals(port, l.server.localAddress("h3").getPort(), "h3 binds the https port's number on UDP");
+        } finally {
+            l.server.stop(Duration.ofSeconds(5));
+        }
+        Launcher.Launch given = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", String.valueOf(port),
+                "--http-port", "0", "--http3", "true", "--h3-port", "0", "--data-dir", TestServer.DATA.toString());
+        assertTrue(given.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            assertTrue(given.server.localAddress("h3").getPort() != port, "--h3-port 0 picks its own port");
+        } finally {
+            given.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void h3EnabledFalseWinsOverHttp3TrueAndH3EnabledTrueAloneServesIt() {
+        Launcher.Launch off = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--http3", "true", "--h3-enabled", "false", "--data-dir", TestServer.DATA.toString());
+        assertTrue(off.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            assertThrows(IllegalArgumentException.class, () -> off.server.localAddress("h3"));
+        } finally {
+            off.server.stop(Duration.ofSeconds(5));
+        }
+        Launcher.Launch on = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--h3-enabled", "true", "--h3-port", "0", "--data-dir", TestServer.DATA.toString());
+        assertTrue(on.server != null, err.toString(StandardCharsets.UTF_8));
+        try {
+            assertTrue(on.server.localAddress("h3").getPort() > 0);
+        } finally {
+            on.server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aDatagramSizeBelowWhatQuicNeedsFailsAtStartNamingTheFlag() {
+        Launcher.Launch l = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--http3", "true", "--h3-port", "0", "--h3-max-datagram-size", "1000",
+                "--data-dir", TestServer.DATA.toString());
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("--h3-max-datagram-size 1000") && e.contains("1200"), e);
+    }
+
+    /** A port number free on 127.0.0.1 for TCP and UDP both, as far as one can tell before binding it for real. */
+    private static int portFreeForTcpAndUdp() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                int p = udp.getLocalPort();
+                try (java.net.ServerSocket tcp = new java.net.ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    return p;
+                } catch (java.io.IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new AssertionError("no port free for both TCP and UDP in 50 tries");
+    }
+
+    @Test
     void aRootThatIsNotADirectoryFailsAtStartNamingTheFlag() {
         Launcher.Launch l = launch("--protocols", "http", "--https-port", "0", "--http-port", "0",
                 "--root", "does/not/exist");

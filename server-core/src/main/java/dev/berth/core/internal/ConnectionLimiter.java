@@ -4,6 +4,7 @@ import dev.berth.core.Addresses;
 import dev.berth.core.Limits;
 import dev.berth.core.internal.metrics.ListenerMeters;
 import dev.berth.core.spi.ConnectionContext;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -69,14 +70,27 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        InetAddress client = ConnectionContext.of(ctx.channel()).remoteAddress().getAddress();
+        if (!admit(ctx.channel())) {
+            ctx.close();
+            return;
+        }
+        ctx.pipeline().remove(this);
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * Counts {@code connection} (its client address read from its {@link ConnectionContext}) and uncounts it when it
+     * closes; false, counting it as refused, when it would go over a limit: the caller then closes it.
+     */
+    public boolean admit(Channel connection) {
+        InetAddress client = ConnectionContext.of(connection).remoteAddress().getAddress();
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             if (meters != null) {
                 meters.rejectedOverTotalLimit();
             }
-            refuse(ctx, client, "the listener's limit of " + maxTotal + " connections");
-            return;
+            refused(connection, client, "the listener's limit of " + maxTotal + " connections");
+            return false;
         }
         AtomicInteger mine = perIp.compute(client, (k, v) -> {
             AtomicInteger n = v == null ? new AtomicInteger() : v;
@@ -89,25 +103,23 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             if (meters != null) {
                 meters.rejectedOverPerIpLimit();
             }
-            refuse(ctx, client, "the limit of " + maxPerIp + " connections per client address");
-            return;
+            refused(connection, client, "the limit of " + maxPerIp + " connections per client address");
+            return false;
         }
-        ctx.channel().closeFuture().addListener(uncount);
-        ctx.pipeline().remove(this);
-        ctx.fireChannelActive();
+        connection.closeFuture().addListener(uncount);
+        return true;
     }
 
     private void release(InetAddress client) {
         perIp.computeIfPresent(client, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
     }
 
-    private void refuse(ChannelHandlerContext ctx, InetAddress client, String limit) {
+    private void refused(Channel connection, InetAddress client, String limit) {
         long n = refused.incrementAndGet();
         if (log.isDebugEnabled()) {
             log.debug("{}: closed a connection from {} over {} ({} refused so far)", listener,
-                    client == null ? "?" : Addresses.describe(ConnectionContext.of(ctx.channel()).remoteAddress()),
+                    client == null ? "?" : Addresses.describe(ConnectionContext.of(connection).remoteAddress()),
                     limit, n);
         }
-        ctx.close();
     }
 }

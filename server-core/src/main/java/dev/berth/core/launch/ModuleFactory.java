@@ -2,6 +2,7 @@ package dev.berth.core.launch;
 
 import dev.berth.core.ListenerConfig;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.tls.TlsConfig;
 import java.util.List;
 
 /**
@@ -32,6 +33,20 @@ public interface ModuleFactory {
      */
     default boolean enabled(String listenerName, ModuleSettings settings) {
         return settings.bool(listenerName + "-enabled", enabledByDefault(listenerName));
+    }
+
+    /**
+     * The flags of a listener of {@link #defaultListeners()}: core's per-listener ones. A module overrides this when
+     * a listener's value follows another flag unless given (the flag then has no default of its own) or when the
+     * listener takes flags core does not give every listener of its transport.
+     */
+    default List<ModuleOption> listenerOptions(ListenerConfig listener) {
+        return ListenerOptions.options(listener, enabledByDefault(listener.name()));
+    }
+
+    /** A listener of {@link #defaultListeners()} as the flags describe it; overridden with {@link #listenerOptions}. */
+    default ListenerConfig listener(ListenerConfig listener, ModuleSettings settings, String defaultHost, TlsConfig tls) {
+        return ListenerOptions.apply(listener, settings, defaultHost, tls);
     }
 
     /** The module's own flags, beyond the per-listener ones core provides. */

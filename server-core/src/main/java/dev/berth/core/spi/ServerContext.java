@@ -2,6 +2,7 @@ package dev.berth.core.spi;
 
 import dev.berth.core.ListenerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,5 +45,19 @@ public interface ServerContext {
      */
     default Optional<String> acmeHttpChallenge(String token) {
         return Optional.empty();
+    }
+
+    /**
+     * Admits a connection that a module accepted itself on one of the server's UDP listeners (a QUIC connection, once
+     * its handshake is done), so that it counts like an accepted TCP connection: against the listener's connection
+     * limits and in its connection meters, and in a graceful stop, which fires {@link Drain#EVENT} through it, waits
+     * for it to close within the deadline and then closes it. The channel carries its {@link ConnectionContext}
+     * (attribute {@link ConnectionContext#KEY}), whose remote address is counted.
+     *
+     * @return false when a connection limit refuses it, or the server is stopping: the module then closes it in its
+     *         protocol's terms
+     */
+    default boolean admit(Channel connection) {
+        return true;
     }
 }

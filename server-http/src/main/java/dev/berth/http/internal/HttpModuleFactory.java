@@ -1,20 +1,24 @@
 package dev.berth.http.internal;
 
+import dev.berth.core.Limits;
 import dev.berth.core.ListenerConfig;
+import dev.berth.core.launch.ListenerOptions;
 import dev.berth.core.launch.ModuleFactory;
 import dev.berth.core.launch.ModuleOption;
 import dev.berth.core.launch.ModuleSettings;
 import dev.berth.core.spi.ProtocolModule;
+import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.http.HttpLimits;
 import dev.berth.http.HttpModule;
 import dev.berth.http.StaticFiles;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The HTTP module on the command line: {@code https} on 8443 and the {@code http} redirect on 8080,
  * static files from {@code --root}, and the request limits as flags; {@code --http3 true} adds the HTTP/3
- * listener {@code h3} on 8443/udp.
+ * listener {@code h3} on UDP, on the {@code https} listener's port unless {@code --h3-port} says otherwise.
  */
 public final class HttpModuleFactory implements ModuleFactory {
     /** The HTTP/3 listener, on UDP beside {@code https}. */
@@ -39,13 +43,75 @@ public final class HttpModuleFactory implements ModuleFactory {
         return !listenerName.equals(H3_LISTENER);
     }
 
-    /** {@code h3} is served when {@code --http3 true} asks for it (or its own {@code --h3-enabled true}). */
+    /**
+     * {@code h3} is served when {@code --http3 true} asks for it, unless its own {@code --h3-enabled} says otherwise:
+     * {@code --h3-enabled false} wins over {@code --http3 true}, and {@code --h3-enabled true} alone turns it on.
+     */
     @Override
     public boolean enabled(String listenerName, ModuleSettings settings) {
         if (listenerName.equals(H3_LISTENER)) {
-            return settings.bool("http3", false) || settings.bool(H3_LISTENER + "-enabled", false);
+            String own = H3_LISTENER + "-enabled";
+            return settings.get(own).isPresent() ? settings.bool(own, false) : settings.bool("http3", false);
         }
         return ModuleFactory.super.enabled(listenerName, settings);
+    }
+
+    /**
+     * {@code h3}'s flags: core's, with no default for {@code --h3-enabled} (so that {@code --http3} decides unless it
+     * is given) nor for {@code --h3-port} (which follows {@code --https-port}), and the connection limits a QUIC
+     * listener has like a TCP one.
+     */
+    @Override
+    public List<ModuleOption> listenerOptions(ListenerConfig listener) {
+        List<ModuleOption> core = ModuleFactory.super.listenerOptions(listener);
+        if (!listener.name().equals(H3_LISTENER)) {
+            return core;
+        }
+        String n = listener.name();
+        Limits d = listener.limits();
+        List<ModuleOption> o = new ArrayList<>();
+        for (ModuleOption c : core) {
+            if (c.name().equals(n + "-enabled")) {
+                o.add(ModuleOption.of(c.name(), c.label(), null,
+                        "Serve the h3 listener (default: what --http3 says; false wins over --http3 true)."));
+            } else if (c.name().equals(n + "-port")) {
+                o.add(ModuleOption.of(c.name(), c.label(), null,
+                        "UDP port to bind (default: --https-port's value); 0 picks a free one."));
+            } else if (c.name().equals(n + "-max-datagram-size")) {
+                o.add(ModuleOption.of(c.name(), c.label(), c.defaultValue(), "Largest UDP payload accepted: advertised"
+                        + " to clients as QUIC's max_udp_payload_size, larger datagrams are dropped; at least 1200."));
+            } else {
+                o.add(c);
+            }
+        }
+        o.add(ModuleOption.of(n + "-max-connections", "N", String.valueOf(d.maxConnections()),
+                "Open QUIC connections at most; more are refused (CONNECTION_CLOSE CONNECTION_REFUSED)."));
+        o.add(ModuleOption.of(n + "-max-connections-per-ip", "N", String.valueOf(d.maxConnectionsPerIp()),
+                "Open QUIC connections per client address at most; more are refused."));
+        return o;
+    }
+
+    /** {@code h3} as the flags describe it: its port follows {@code --https-port} unless {@code --h3-port} is given. */
+    @Override
+    public ListenerConfig listener(ListenerConfig listener, ModuleSettings s, String defaultHost, TlsConfig tls) {
+        if (!listener.name().equals(H3_LISTENER)) {
+            return ModuleFactory.super.listener(listener, s, defaultHost, tls);
+        }
+        String n = listener.name();
+        int httpsPort = s.integer(HttpModule.HTTPS_LISTENER + "-port", listener.port());
+        ListenerConfig l = ListenerOptions.apply(listener.toBuilder().port(httpsPort).build(), s, defaultHost, tls);
+        Limits d = l.limits();
+        int max = positive(s, n + "-max-connections", d.maxConnections());
+        int perIp = positive(s, n + "-max-connections-per-ip", d.maxConnectionsPerIp());
+        return l.toBuilder().limits(d.withMaxConnections(max).withMaxConnectionsPerIp(perIp)).build();
+    }
+
+    private static int positive(ModuleSettings s, String flag, int fallback) {
+        int v = s.integer(flag, fallback);
+        if (v < 1) {
+            throw ModuleSettings.bad(flag, String.valueOf(v), "a positive number");
+        }
+        return v;
     }
 
     @Override
@@ -53,8 +119,8 @@ public final class HttpModuleFactory implements ModuleFactory {
         HttpLimits d = HttpLimits.DEFAULTS;
         return List.of(
                 ModuleOption.of("http3", "BOOL", "false",
-                        "Serve HTTP/3 (experimental) on the h3 listener, UDP port 8443 unless --h3-port says otherwise,"
-                        + " with the https listener's certificate."),
+                        "Serve HTTP/3 (experimental) on the h3 listener, on UDP at --https-port's number unless --h3-port"
+                        + " says otherwise, with the https listener's certificate."),
                 ModuleOption.of("root", "DIR", null, "Serve static files from DIR (default: a built-in welcome page)."),
                 ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
                 ModuleOption.of("follow-symlinks", "BOOL", "false", "Follow symbolic links that lead outside --root."),
