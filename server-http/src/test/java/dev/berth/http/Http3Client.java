@@ -35,6 +35,8 @@ final class Http3Client implements AutoCloseable {
     private final Channel udp;
     private final QuicChannel quic;
     private final String authority;
+    /** What the server's control stream and the connection said: null with the first constructor. */
+    private final ControlRecorder recorded;
 
     /** One HTTP/3 answer: status, headers and the body's bytes. */
     record Answer(int status, Http3Headers headers, byte[] body) {
@@ -58,6 +60,187 @@ final class Http3Client implements AutoCloseable {
         quic = QuicChannel.newBootstrap(udp).handler(new Http3ClientConnectionHandler())
                 .remoteAddress(new InetSocketAddress("127.0.0.1", port)).connect().get(10, TimeUnit.SECONDS);
         authority = "localhost:" + port;
+        recorded = null;
+    }
+
+    /**
+     * A client that also records the server's SETTINGS and GOAWAY frames and how the connection was closed; its
+     * connection is made but not waited for, so that a refused one can be looked at ({@link #connected}).
+     */
+    Http3Client(int port, TrustManagerFactory trust, boolean record) throws Exception {
+        QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(trust)
+                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+                .sslEngineProvider(q -> tls.newEngine(q.alloc(), "localhost", port))
+                .maxIdleTimeout(30, TimeUnit.SECONDS)
+                .initialMaxData(64L * 1024 * 1024)
+                .initialMaxStreamDataBidirectionalLocal(4L * 1024 * 1024)
+                .build();
+        udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        recorded = new ControlRecorder();
+        io.netty.util.concurrent.Future<QuicChannel> connecting = QuicChannel.newBootstrap(udp)
+                .handler(new io.netty.channel.ChannelInitializer<QuicChannel>() {
+                    @Override
+                    protected void initChannel(QuicChannel ch) {
+                        ch.pipeline().addLast(new Http3ClientConnectionHandler(recorded, null, null, null, true));
+                        ch.pipeline().addLast(recorded.closeEvents());
+                    }
+                })
+                .remoteAddress(new InetSocketAddress("127.0.0.1", port)).connect().await();
+        quic = connecting.isSuccess() ? connecting.getNow() : null;
+        recorded.connectFailure = connecting.cause();
+        authority = "localhost:" + port;
+    }
+
+    /** Whether the QUIC handshake completed (the recording constructor does not fail when it did not). */
+    boolean connected() {
+        return quic != null;
+    }
+
+    /** The client's QUIC connection: the server's transport parameters, the close. */
+    QuicChannel quic() {
+        return quic;
+    }
+
+    /** The server's SETTINGS, once they arrived (recording client only). */
+    CompletableFuture<io.netty.handler.codec.http3.Http3SettingsFrame> settings() {
+        return recorded.settings;
+    }
+
+    /** The server's GOAWAY, once it arrived (recording client only). */
+    CompletableFuture<io.netty.handler.codec.http3.Http3GoAwayFrame> goAway() {
+        return recorded.goAway;
+    }
+
+    /** How the server closed the connection: its CONNECTION_CLOSE, once it came (recording client only). */
+    CompletableFuture<io.netty.handler.codec.quic.QuicConnectionCloseEvent> closed() {
+        return recorded.closed;
+    }
+
+    /** Records control-stream frames and the connection's close event for the recording client. */
+    private static final class ControlRecorder extends io.netty.channel.ChannelInboundHandlerAdapter {
+        final CompletableFuture<io.netty.handler.codec.http3.Http3SettingsFrame> settings = new CompletableFuture<>();
+        final CompletableFuture<io.netty.handler.codec.http3.Http3GoAwayFrame> goAway = new CompletableFuture<>();
+        final CompletableFuture<io.netty.handler.codec.quic.QuicConnectionCloseEvent> closed = new CompletableFuture<>();
+        volatile Throwable connectFailure;
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http3.Http3SettingsFrame) {
+                settings.complete((io.netty.handler.codec.http3.Http3SettingsFrame) msg);
+            } else if (msg instanceof io.netty.handler.codec.http3.Http3GoAwayFrame) {
+                goAway.complete((io.netty.handler.codec.http3.Http3GoAwayFrame) msg);
+            }
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        ChannelHandler closeEvents() {
+            return new io.netty.channel.ChannelInboundHandlerAdapter() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                    if (evt instanceof io.netty.handler.codec.quic.QuicConnectionCloseEvent) {
+                        closed.complete((io.netty.handler.codec.quic.QuicConnectionCloseEvent) evt);
+                    }
+                    super.userEventTriggered(ctx, evt);
+                }
+            };
+        }
+    }
+
+    /**
+     * Sends a request's head with {@code extraHeader} (name and value) and, when {@code body} is not null, the body
+     * without ending the stream when {@code finish} is false: a client that stops half way through.
+     */
+    CompletableFuture<Answer> send(String method, String path, String[] extraHeader, byte[] body, long contentLength,
+                                   boolean finish) throws Exception {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        QuicStreamChannel stream = Http3.newRequestStream(quic, answerInto(answer)).get(10, TimeUnit.SECONDS);
+        Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
+        head.headers().method(method).path(path).authority(authority).scheme("https");
+        if (extraHeader != null) {
+            head.headers().add(extraHeader[0], extraHeader[1]);
+        }
+        if (contentLength >= 0) {
+            head.headers().setLong("content-length", contentLength);
+        }
+        if (body == null) {
+            io.netty.channel.ChannelFuture f = stream.writeAndFlush(head);
+            if (finish) {
+                f.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+            }
+        } else {
+            stream.write(head);
+            io.netty.channel.ChannelFuture f = stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(body)));
+            if (finish) {
+                f.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+            }
+        }
+        return answer;
+    }
+
+    /**
+     * Starts a GET on a stream that never reads: the response stays in QUIC's receive buffer, and the stream's flow
+     * control window (4 MiB) stops the server. Returns the stream, to close when done.
+     */
+    QuicStreamChannel getWithoutReading(String path) throws Exception {
+        QuicStreamChannel stream = Http3.newRequestStreamBootstrap(quic, answerInto(new CompletableFuture<>()))
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false).create().get(10, TimeUnit.SECONDS);
+        Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
+        head.headers().method("GET").path(path).authority(authority).scheme("https");
+        stream.writeAndFlush(head).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+        return stream;
+    }
+
+    /** A stream handler that collects one answer into {@code answer}. */
+    private static Http3RequestStreamInboundHandler answerInto(CompletableFuture<Answer> answer) {
+        return new Http3RequestStreamInboundHandler() {
+            private Http3Headers headers;
+            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+            @Override
+            protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+                if (headers == null) {
+                    headers = frame.headers();
+                }
+            }
+
+            @Override
+            protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+                ByteBuf c = frame.content();
+                byte[] b = new byte[c.readableBytes()];
+                c.readBytes(b);
+                bytes.write(b, 0, b.length);
+                frame.release();
+            }
+
+            @Override
+            protected void channelInputClosed(ChannelHandlerContext ctx) {
+                if (headers == null) {
+                    answer.completeExceptionally(new AssertionError("the stream ended without a response"));
+                } else {
+                    answer.complete(new Answer(Integer.parseInt(headers.status().toString()), headers, bytes.toByteArray()));
+                }
+                ctx.close();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                answer.completeExceptionally(new AssertionError("stream closed unanswered"));
+                super.channelInactive(ctx);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                answer.completeExceptionally(cause);
+                ctx.close();
+            }
+        };
     }
 
     /** Sends a request (a body when {@code body} is not null) on a new stream; the answer once the stream ends. */
@@ -120,7 +303,9 @@ final class Http3Client implements AutoCloseable {
 
     @Override
     public void close() {
-        quic.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (quic != null) {
+            quic.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

@@ -13,7 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The body timeout on an HTTP/2 stream, as {@link StrictRequestDecoder} keeps it on an HTTP/1.1 connection: a
+ * The body timeout on an HTTP/2 or HTTP/3 request stream, as {@link StrictRequestDecoder} keeps it on an HTTP/1.1
+ * connection: a
  * request whose body stops arriving for the timeout is answered 408 (and the stream reset) in place of the
  * request. Time while the server itself holds reading off, on the stream or the connection, does not count.
  */

@@ -7,13 +7,17 @@ import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ServerContext;
 import dev.berth.core.tls.TlsMaterial;
 import dev.berth.core.tls.TlsMode;
+import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.http3.Http3FrameToHttpObjectCodec;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.quic.Quic;
@@ -27,6 +31,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +47,15 @@ public final class Http3Listener {
     private static final Logger log = LoggerFactory.getLogger(Http3Listener.class);
     /** Idle time before a QUIC connection is closed when the keep-alive timeout is 0 (never for HTTP/1.1). */
     private static final Duration IDLE_WHEN_UNSET = Duration.ofMinutes(5);
+    /** The smallest UDP payload every QUIC endpoint must accept. */
+    static final int MIN_UDP_PAYLOAD = 1200;
 
     private final HttpService service;
+    /**
+     * QUIC connections holding state in the codec, from their first Initial (with a valid Retry token) to their
+     * close, handshake or not: the gauge {@code berth.quic.connections}. Admitted ones also count in core's meters.
+     */
+    private final AtomicInteger quicConnections = new AtomicInteger();
     /** Null when the native QUIC library does not load here: the listener's datagrams are then dropped. */
     private final QuicSslContext tls;
 
@@ -62,6 +74,11 @@ public final class Http3Listener {
             log.warn("listener {}: HTTP/3 is off: the native QUIC library does not load on this platform ({});"
                     + " HTTP/1.1 and HTTP/2 are served as usual", h3.name(), Quic.unavailabilityCause().toString());
             return new Http3Listener(service, null);
+        }
+        if (h3.limits().maxDatagramSize() < MIN_UDP_PAYLOAD) {
+            throw new BerthException("listener " + h3.name() + ": the largest datagram (--" + h3.name()
+                    + "-max-datagram-size " + h3.limits().maxDatagramSize() + ") is below the " + MIN_UDP_PAYLOAD
+                    + " bytes QUIC needs (RFC 9000 section 14)");
         }
         Optional<ListenerConfig> https = server.listeners().stream()
                 .filter(l -> l.name().equals(httpsListener) && l.transport() == Transport.TCP
@@ -83,12 +100,20 @@ public final class Http3Listener {
         return new Http3Listener(service, context);
     }
 
-    /** Installs the QUIC codec on the listener's bound UDP channel. */
+    /**
+     * Installs the QUIC codec on the listener's bound UDP channel: Retry tokens for address validation, no active
+     * migration, the listener's datagram size as QUIC's max_udp_payload_size, and on each connection the admission
+     * (connection limits), Netty's HTTP/3 handler with Berth's SETTINGS and the drain.
+     */
     public void initPipeline(ChannelPipeline p, ConnectionContext listener) {
         if (tls == null) {
             p.addLast(QUIC_CODEC, new DropDatagrams());
             return;
         }
+        Gauge.builder("berth.quic.connections", quicConnections, AtomicInteger::get)
+                .tag("listener", listener.listener().name())
+                .description("QUIC connections with state on the server, handshaking or established")
+                .strongReference(true).register(listener.server().meterRegistry());
         Duration keepAlive = service.limits().keepAliveTimeout();
         Duration idle = keepAlive.isZero() ? IDLE_WHEN_UNSET : keepAlive;
         ChannelHandler codec = Http3.newQuicServerCodecBuilder()
@@ -98,26 +123,55 @@ public final class Http3Listener {
                 .initialMaxStreamDataBidirectionalLocal(HttpPipelines.STREAM_WINDOW)
                 .initialMaxStreamDataBidirectionalRemote(HttpPipelines.STREAM_WINDOW)
                 .initialMaxStreamsBidirectional(service.limits().maxConcurrentStreams())
-                // no token handler, so no Retry (address validation) yet: QUIC's own limit of three bytes sent per
-                // byte received from an unvalidated address bounds what a spoofed source can draw
+                // what core's filter lets through is what the client may send (RFC 9000 section 18.2)
+                .maxRecvUdpPayloadSize(listener.listener().limits().maxDatagramSize())
+                // address validation: an Initial without a valid token gets a Retry and no connection state
+                .tokenHandler(new QuicRetryTokens())
+                // a connection stays on the address it was validated on (disable_active_migration)
+                .activeMigration(false)
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel ch) {
-                        ch.pipeline().addLast(new Http3ServerConnectionHandler(requestStreams(listener, ch)));
+                        quicConnections.incrementAndGet();
+                        ch.closeFuture().addListener(f -> quicConnections.decrementAndGet());
+                        QuicConnection connection = new QuicConnection(listener, ch);
+                        ch.attr(ConnectionContext.KEY).set(connection);
+                        Http3Drain drain = new Http3Drain();
+                        ch.pipeline().addLast(new QuicAdmission());
+                        ch.pipeline().addLast(new Http3ServerConnectionHandler(requestStreams(connection, ch, drain),
+                                null, null, settings(), true));
+                        ch.pipeline().addLast(drain);
+                        InFlight.add(ch, drain::inFlight);
                     }
                 })
                 .build();
         p.addLast(QUIC_CODEC, codec);
     }
 
-    private ChannelInitializer<QuicStreamChannel> requestStreams(ConnectionContext listener, QuicChannel ch) {
-        QuicConnection connection = new QuicConnection(listener, ch);
+    /**
+     * Berth's HTTP/3 SETTINGS: the largest field section it takes ({@code --max-header-size}; Netty closes a
+     * connection that sends a larger one with H3_EXCESSIVE_LOAD), and a QPACK dynamic table of capacity 0 with 0
+     * blocked streams, so that a client cannot make the server keep QPACK state at all (RFC 9204 section 5).
+     */
+    Http3SettingsFrame settings() {
+        return new DefaultHttp3SettingsFrame(Http3Settings.defaultSettings()
+                .maxFieldSectionSize(service.limits().maxHeaderSize())
+                .qpackMaxTableCapacity(0)
+                .qpackBlockedStreams(0));
+    }
+
+    private ChannelInitializer<QuicStreamChannel> requestStreams(QuicConnection connection, QuicChannel ch,
+                                                                 Http3Drain drain) {
         return new ChannelInitializer<QuicStreamChannel>() {
             @Override
             protected void initChannel(QuicStreamChannel stream) {
+                if (!drain.streamOpened(stream)) {
+                    return;
+                }
                 SSLEngine engine = ch.sslEngine();
                 stream.pipeline().addLast(new Http3FrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new ReadCompleteAtFin());
+                stream.pipeline().addLast(new Http2BodyTimeout(service.limits().bodyTimeout()));
                 stream.pipeline().addLast(new BodyCounter());
                 stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(ExchangeHandler.http3(service, connection,
