@@ -150,6 +150,17 @@ class HttpLauncherTest {
         assertTrue(e.contains("--h3-max-datagram-size 1000") && e.contains("1200"), e);
     }
 
+    @Test
+    void soReusePortOnTheH3ListenerIsRefusedAtStartNamingTheListener() {
+        Launcher.Launch l = launch("--protocols", "http", "--host", "127.0.0.1", "--https-port", "0", "--http-port", "0",
+                "--http3", "true", "--h3-port", "0", "--h3-reuse-port", "true", "--data-dir", TestServer.DATA.toString());
+        assertNull(l.server);
+        assertEquals(Launcher.EXIT_CONFIG, l.exitCode);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals("berth: listener h3: SO_REUSEPORT (--h3-reuse-port) is refused for HTTP/3: several processes would"
+                + " split one QUIC connection's packets between them\n", e);
+    }
+
     /** A port number free on 127.0.0.1 for TCP and UDP both, as far as one can tell before binding it for real. */
     private static int portFreeForTcpAndUdp() throws Exception {
         for (int i = 0; i < 50; i++) {

@@ -66,10 +66,17 @@ public final class Http3Listener {
 
     /**
      * The HTTP/3 side of a server, for its UDP listener {@code h3}: TLS material from {@code httpsListener}. Fails
-     * with a {@code BerthException} naming the listener when the material cannot serve QUIC; when the native QUIC
-     * library does not load, logs one line and serves nothing on {@code h3}, leaving TCP as it is.
+     * with a {@code BerthException} naming the listener when the material cannot serve QUIC, when the listener asks
+     * for SO_REUSEPORT or its datagram size is below QUIC's 1200 bytes; when the native QUIC library does not load,
+     * logs one line and serves nothing on {@code h3}, leaving TCP as it is.
      */
     public static Http3Listener start(HttpService service, ServerContext server, ListenerConfig h3, String httpsListener) {
+        if (h3.reusePort()) {
+            // the kernel spreads datagrams over the sockets by address, not by QUIC connection id: after a NAT
+            // rebinding, or with a second process, one connection's packets would reach a codec that does not know it
+            throw new BerthException("listener " + h3.name() + ": SO_REUSEPORT (--" + h3.name() + "-reuse-port) is refused"
+                    + " for HTTP/3: several processes would split one QUIC connection's packets between them");
+        }
         if (!Quic.isAvailable()) {
             log.warn("listener {}: HTTP/3 is off: the native QUIC library does not load on this platform ({});"
                     + " HTTP/1.1 and HTTP/2 are served as usual", h3.name(), Quic.unavailabilityCause().toString());
