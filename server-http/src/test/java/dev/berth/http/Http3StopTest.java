@@ -2,6 +2,7 @@ package dev.berth.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.ListenerConfig;
@@ -19,7 +20,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** A graceful stop of an HTTP/3 listener: GOAWAY, the download in flight finishes, then CONNECTION_CLOSE H3_NO_ERROR. */
+/**
+ * A graceful stop of an HTTP/3 listener: GOAWAY, the download in flight finishes, then CONNECTION_CLOSE H3_NO_ERROR;
+ * and what the drain deadline says when it cuts one.
+ */
 class Http3StopTest {
     private static final int SIZE = 4 * 1024 * 1024;
     private static final int CHUNK = 64 * 1024;
@@ -61,6 +65,30 @@ class Http3StopTest {
             if (stopped == null) {
                 server.stop();
             }
+        }
+    }
+
+    @Test
+    void theDrainDeadlineCutsAClientThatStopsReadingAndSaysWhatWasInFlight() throws Exception {
+        BerthServerExtension server = BerthServerExtension.newBuilder()
+                .module(HttpModule.builder()
+                        .blocking("GET", "/slow", r -> HttpResponse.stream(new Slow(), "application/octet-stream"))
+                        .build())
+                .listener(ListenerConfig.tcp("https").protocol(HttpModule.NAME).tlsMode(TlsMode.IMPLICIT).build())
+                .listener(ListenerConfig.udp("h3").protocol(HttpModule.NAME).build())
+                .build();
+        server.start();
+        try (LogCapture log = new LogCapture("dev.berth.core.Server");
+             Http3Client c = new Http3Client(server.port("h3"), server.certificates().trustManagerFactory(), true)) {
+            c.getWithoutReading("/slow");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (produced.get() < 4 * CHUNK && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertFalse(server.server().stop(Duration.ofSeconds(1)), "the deadline cuts the connection");
+            String cut = log.await("stopping: cut h3");
+            assertTrue(cut.contains("GET /slow") && cut.contains("GOAWAY sent, 1 request stream(s) in flight"), cut);
+            assertTrue(c.closed().get(10, TimeUnit.SECONDS) != null, "the client sees the connection closed");
         }
     }
 
