@@ -79,7 +79,7 @@ public final class Server implements AutoCloseable {
     private final Map<String, InetAddress> boundHosts = new LinkedHashMap<>();
     private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
-    /** The connection limits and meters of each UDP listener, for the connections its module admits (QUIC). */
+    /** The connection limits and meters of each UDP listener whose module admits connections (QUIC). */
     private final Map<String, Admission> admissions = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each TCP listener's limits for the connections it accepts next: its configuration's, until {@link #updateLimits}. */
     private final Map<String, Limits> liveLimits = new java.util.concurrent.ConcurrentHashMap<>();
@@ -231,9 +231,6 @@ public final class Server implements AutoCloseable {
             DatagramSizeFilter filter = new DatagramSizeFilter(l.name(), l.limits().maxDatagramSize(),
                     meters.oversizeDatagrams(l.name()));
             datagramFilters.put(l.name(), filter);
-            ListenerMeters connectionMeters = meters.listener(l.name(), l.protocol());
-            admissions.put(l.name(), new Admission(new ConnectionLimiter(l.name(), l.limits(), connectionMeters),
-                    connectionMeters));
             Bootstrap b = new Bootstrap()
                     .group(workers)
                     .channel(transports.datagramChannel())
@@ -654,10 +651,17 @@ public final class Server implements AutoCloseable {
 
     /** {@link ServerContext#admit}: refused while stopping, else counted, metered and drained like a TCP connection. */
     private boolean admit(Channel connection) {
-        ConnectionContext c = ConnectionContext.of(connection);
-        Admission a = admissions.get(c.listener().name());
+        ListenerConfig l = ConnectionContext.of(connection).listener();
         // serving is empty until every listener is bound and from the moment a stop begins
-        if (serving.isEmpty() || a == null || !a.limiter().admit(connection)) {
+        if (serving.isEmpty() || l.transport() != Transport.UDP || !config.listeners().contains(l)) {
+            return false;
+        }
+        // made at the first connection, so that UDP listeners whose module admits none have no connection meters
+        Admission a = admissions.computeIfAbsent(l.name(), n -> {
+            ListenerMeters m = meters.listener(n, l.protocol());
+            return new Admission(new ConnectionLimiter(n, l.limits(), m), m);
+        });
+        if (!a.limiter().admit(connection)) {
             return false;
         }
         a.meters().accepted(connection);
