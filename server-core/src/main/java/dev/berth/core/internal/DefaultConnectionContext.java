@@ -7,6 +7,9 @@ import dev.berth.core.spi.ServerContext;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLSession;
 
 /** The connection context core keeps in each channel; only core's PROXY handler changes it. */
 public final class DefaultConnectionContext implements ConnectionContext {
@@ -17,13 +20,24 @@ public final class DefaultConnectionContext implements ConnectionContext {
     private volatile InetSocketAddress local;
     private volatile boolean proxied;
     private volatile List<ProxyTlv> tlvs = List.of();
+    /** Where the TLS session comes from when it is not an {@code SslHandler}'s (QUIC's); null for that default. */
+    private final Supplier<Optional<SSLSession>> tlsSession;
 
     public DefaultConnectionContext(ListenerConfig listener, Channel channel, ServerContext server) {
+        this(listener, channel, server, (InetSocketAddress) channel.remoteAddress(),
+                (InetSocketAddress) channel.localAddress(), null);
+    }
+
+    /** A context with the addresses and the TLS session as a module knows them ({@link ConnectionContext#accepted}). */
+    public DefaultConnectionContext(ListenerConfig listener, Channel channel, ServerContext server,
+                                    InetSocketAddress remote, InetSocketAddress local,
+                                    Supplier<Optional<SSLSession>> tlsSession) {
         this.listener = listener;
         this.channel = channel;
         this.server = server;
-        this.remote = (InetSocketAddress) channel.remoteAddress();
-        this.local = (InetSocketAddress) channel.localAddress();
+        this.remote = remote;
+        this.local = local;
+        this.tlsSession = tlsSession;
     }
 
     /** Records what a trusted PROXY header said. */
@@ -67,5 +81,10 @@ public final class DefaultConnectionContext implements ConnectionContext {
     @Override
     public List<ProxyTlv> proxyTlvs() {
         return tlvs;
+    }
+
+    @Override
+    public Optional<SSLSession> tlsSession() {
+        return tlsSession != null ? tlsSession.get() : ConnectionContext.super.tlsSession();
     }
 }

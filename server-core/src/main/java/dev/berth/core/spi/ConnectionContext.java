@@ -1,12 +1,14 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.ListenerConfig;
+import dev.berth.core.internal.DefaultConnectionContext;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -25,6 +27,18 @@ public interface ConnectionContext {
             throw new IllegalStateException("channel " + channel + " was not set up by a Berth server");
         }
         return c;
+    }
+
+    /**
+     * The context of a connection that a module accepted itself on {@code listener}'s channel (a QUIC connection on
+     * a UDP listener): that listener and server, the client's and local addresses as the module read them (kept: a
+     * closed connection may no longer know them), no PROXY header, and the TLS session {@code tlsSession} gives.
+     * Set it on the channel ({@link #KEY}) before {@link ServerContext#admit}.
+     */
+    static ConnectionContext accepted(ConnectionContext listener, Channel channel, InetSocketAddress remote,
+                                      InetSocketAddress local, Supplier<Optional<SSLSession>> tlsSession) {
+        return new DefaultConnectionContext(listener.listener(), channel, listener.server(), remote, local,
+                java.util.Objects.requireNonNull(tlsSession, "tlsSession"));
     }
 
     ListenerConfig listener();

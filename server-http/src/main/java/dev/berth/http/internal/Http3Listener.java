@@ -27,6 +27,7 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
@@ -141,7 +142,10 @@ public final class Http3Listener {
                     protected void initChannel(QuicChannel ch) {
                         quicConnections.incrementAndGet();
                         ch.closeFuture().addListener(f -> quicConnections.decrementAndGet());
-                        QuicConnection connection = new QuicConnection(listener, ch);
+                        // taken now: a closed QUIC channel no longer knows its peer, and the access log asks after
+                        ConnectionContext connection = ConnectionContext.accepted(listener, ch,
+                                (InetSocketAddress) ch.remoteSocketAddress(), (InetSocketAddress) ch.localSocketAddress(),
+                                () -> Optional.ofNullable(ch.sslEngine()).map(SSLEngine::getSession));
                         ch.attr(ConnectionContext.KEY).set(connection);
                         Http3Drain drain = new Http3Drain();
                         ch.pipeline().addLast(new QuicAdmission());
@@ -167,7 +171,7 @@ public final class Http3Listener {
                 .qpackBlockedStreams(0));
     }
 
-    private ChannelInitializer<QuicStreamChannel> requestStreams(QuicConnection connection, QuicChannel ch,
+    private ChannelInitializer<QuicStreamChannel> requestStreams(ConnectionContext connection, QuicChannel ch,
                                                                  Http3Drain drain) {
         return new ChannelInitializer<QuicStreamChannel>() {
             @Override
