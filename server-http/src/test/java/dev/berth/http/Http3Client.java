@@ -197,6 +197,51 @@ final class Http3Client implements AutoCloseable {
         return stream;
     }
 
+    /**
+     * A GET of {@code /} written as raw HTTP/3 bytes on a bare QUIC stream, past Netty's HTTP/3 client (which sends
+     * nothing after a GOAWAY): a HEADERS frame whose QPACK field section uses the static table only. Completes with
+     * the bytes the server sent back once the stream closes, or exceptionally when QUIC reports an error on it.
+     */
+    CompletableFuture<byte[]> rawGet() throws Exception {
+        CompletableFuture<byte[]> back = new CompletableFuture<>();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        QuicStreamChannel stream = quic.createStream(io.netty.handler.codec.quic.QuicStreamType.BIDIRECTIONAL,
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf b = (ByteBuf) msg;
+                        byte[] bytes = new byte[b.readableBytes()];
+                        b.readBytes(bytes);
+                        received.write(bytes, 0, bytes.length);
+                        b.release();
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        back.completeExceptionally(cause);
+                    }
+
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                        back.complete(received.toByteArray());
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        byte[] host = "localhost".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream section = new ByteArrayOutputStream();
+        // required insert count 0, base 0; :method GET (static 17), :scheme https (23), :path / (1)
+        section.write(new byte[] {0x00, 0x00, (byte) 0xd1, (byte) 0xd7, (byte) 0xc1}, 0, 5);
+        // :authority (static 0) as a literal value
+        section.write(0x50);
+        section.write(host.length);
+        section.write(host, 0, host.length);
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeByte(0x01); // HEADERS
+        frame.writeByte(section.size());
+        frame.writeBytes(section.toByteArray());
+        stream.writeAndFlush(frame).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+        return back;
+    }
+
     /** A stream handler that collects one answer into {@code answer}. */
     private static Http3RequestStreamInboundHandler answerInto(CompletableFuture<Answer> answer) {
         return new Http3RequestStreamInboundHandler() {

@@ -11,6 +11,7 @@ import dev.berth.core.tls.TlsMode;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.handler.codec.http3.Http3GoAwayFrame;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicStreamResetException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,8 @@ class Http3StopTest {
         server.start();
         CompletableFuture<Boolean> stopped = null;
         try (Http3Client c = new Http3Client(server.port("h3"), server.certificates().trustManagerFactory(), true)) {
+            byte[] served = c.rawGet().get(10, TimeUnit.SECONDS);
+            assertTrue(served.length > 0 && served[0] == 0x01, "before the stop a raw request gets a HEADERS frame back");
             CompletableFuture<Http3Client.Answer> download = c.send("GET", "/slow", null, null, -1, true);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (produced.get() < 4 * CHUNK && System.nanoTime() < until) {
@@ -51,8 +54,10 @@ class Http3StopTest {
 
             stopped = CompletableFuture.supplyAsync(() -> server.server().stop(Duration.ofSeconds(30)));
             Http3GoAwayFrame goAway = c.goAway().get(10, TimeUnit.SECONDS);
-            assertEquals(4, goAway.id(), "GOAWAY lets stream 0 finish and refuses stream 4 on");
+            assertEquals(8, goAway.id(), "GOAWAY lets streams 0 and 4 finish and refuses stream 8 on");
             assertTrue(refused(c), "a request after GOAWAY is not served");
+            assertEquals(Http3ErrorCode.H3_REQUEST_REJECTED.code(), resetCode(c.rawGet()),
+                    "a request sent past Netty's client after GOAWAY is reset with H3_REQUEST_REJECTED");
 
             Http3Client.Answer a = download.get(30, TimeUnit.SECONDS);
             assertEquals(200, a.status());
@@ -89,6 +94,17 @@ class Http3StopTest {
             String cut = log.await("stopping: cut h3");
             assertTrue(cut.contains("GET /slow") && cut.contains("GOAWAY sent, 1 request stream(s) in flight"), cut);
             assertTrue(c.closed().get(10, TimeUnit.SECONDS) != null, "the client sees the connection closed");
+        }
+    }
+
+    /** The application error code with which the server reset a raw request's stream; -1 when it was not reset. */
+    private static long resetCode(CompletableFuture<byte[]> raw) throws Exception {
+        try {
+            raw.get(10, TimeUnit.SECONDS);
+            return -1;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof QuicStreamResetException
+                    ? ((QuicStreamResetException) e.getCause()).applicationProtocolCode() : -1;
         }
     }
 
