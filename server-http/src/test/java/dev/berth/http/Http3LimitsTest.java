@@ -15,6 +15,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicTransportParameters;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -86,12 +87,13 @@ class Http3LimitsTest {
 
     @Test
     void aHeaderSectionOverTheLimitClosesTheConnectionWithExcessiveLoad() throws Exception {
-        try (Http3Client c = client(server)) {
+        try (LogCapture netty = new LogCapture("io.netty.handler.codec.http3"); Http3Client c = client(server)) {
             assertEquals(200, c.get("/hello").status(), "a request within the limit is served");
             c.send("GET", "/hello", new String[] {"x-big", "b".repeat(MAX_HEADER + 100)}, null, -1, true);
             QuicConnectionCloseEvent closed = c.closed().get(10, TimeUnit.SECONDS);
             assertTrue(closed.isApplicationClose(), closed.toString());
             assertEquals(Http3ErrorCode.H3_EXCESSIVE_LOAD.code(), closed.error(), closed.toString());
+            assertEquals(List.of(), netty.lines(), "the client's error is not logged as the server's");
         }
     }
 

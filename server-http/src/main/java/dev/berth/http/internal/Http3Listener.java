@@ -180,6 +180,7 @@ public final class Http3Listener {
                     return;
                 }
                 SSLEngine engine = ch.sslEngine();
+                stream.pipeline().addLast(new Http3ErrorLog());
                 stream.pipeline().addLast(new Http3FrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new ReadCompleteAtFin());
                 stream.pipeline().addLast(new Http2BodyTimeout(service.limits().bodyTimeout()));
