@@ -70,11 +70,19 @@ public final class KafkaStore implements SmtpStore {
                     + " --smtp-handler-timeout (" + human(smtp.handlerTimeout()) + ")", "kafka-delivery-timeout");
         }
         Map<String, Object> properties = ProducerProperties.of(config, smtp.handlerTimeout());
+        Producer<byte[], byte[]> producer;
+        try {
+            producer = producers.apply(properties); // checks the settings; connects only on the first send
+        } catch (KafkaException e) {
+            throw new BerthException("invalid Kafka producer setting: " + message(e)
+                    + " (see --kafka-properties and --kafka-delivery-timeout)", "kafka-properties");
+        }
         long ceiling = ProducerProperties.recordCeiling(properties);
         OptionalLong topicLimit = limits.of(properties, config.topic());
         long batch = Math.min(ceiling, topicLimit.orElse(ceiling));
         long max = batch - overhead(smtp);
         if (max < 1) {
+            producer.close(Duration.ZERO);
             throw new BerthException("the Kafka store cannot take any message: topic " + config.topic() + " accepts "
                     + batch + " octets per record, less than the " + overhead(smtp)
                     + " the envelope may need (raise the topic's max.message.bytes)", "kafka-topic");
@@ -82,13 +90,6 @@ public final class KafkaStore implements SmtpStore {
         if (topicLimit.isEmpty()) {
             log.warn("kafka store: the largest message is taken from the producer's max.request.size alone: {} octets",
                     max);
-        }
-        Producer<byte[], byte[]> producer;
-        try {
-            producer = producers.apply(properties);
-        } catch (KafkaException e) {
-            throw new BerthException("invalid Kafka producer setting: " + message(e)
-                    + " (see --kafka-properties and --kafka-delivery-timeout)", "kafka-properties");
         }
         Duration ackWait = ProducerProperties.ackWait(delivery, smtp.handlerTimeout());
         log.info("smtp stores mail in Kafka topic {} at {} (acks=all, delivery timeout {}, records up to {} octets)",
