@@ -30,6 +30,8 @@ public final class KafkaStore implements SmtpStore {
     private static final Logger log = LoggerFactory.getLogger(KafkaStore.class);
     /** The longest the store waits at start for the brokers to say how large a record may be. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(10);
+    /** The longest the producer's close waits for records still buffered when the server stops. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** Room per envelope line (a path, a name) in the record's headers and trace headers, beyond the line itself. */
     private static final int PER_LINE = 32;
     /** The record batch's own header and the record's framing, with room to spare. */
@@ -94,7 +96,9 @@ public final class KafkaStore implements SmtpStore {
         Duration ackWait = ProducerProperties.ackWait(delivery, smtp.handlerTimeout());
         log.info("smtp stores mail in Kafka topic {} at {} (acks=all, delivery timeout {}, records up to {} octets)",
                 config.topic(), config.bootstrap(), human(delivery), batch);
-        return new KafkaMessages(producer, config.topic(), ackWait, ackWait, max, server.meterRegistry());
+        // At close every session has had its answer; what is still buffered belongs to no 250 and gets a short wait.
+        Duration closeWait = delivery.compareTo(CLOSE_WAIT) < 0 ? delivery : CLOSE_WAIT;
+        return new KafkaMessages(producer, config.topic(), ackWait, closeWait, max, server.meterRegistry());
     }
 
     /**
