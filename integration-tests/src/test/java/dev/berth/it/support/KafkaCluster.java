@@ -77,6 +77,8 @@ public final class KafkaCluster implements TestWatcher, AfterAllCallback {
         for (int id = 1; id <= NODES; id++) {
             nodes.add(new KafkaNode(id, Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), dir.resolve("node-" + id)));
         }
+        // A test JVM that dies (a fork timeout, a crash) must not leave three brokers running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(KafkaNode::destroy), "kafka nodes' end"));
         String voters = nodes.stream().map(KafkaNode::voter).collect(Collectors.joining(","));
         String clusterId = Uuid.randomUuid().toString();
         Instant began = Instant.now();

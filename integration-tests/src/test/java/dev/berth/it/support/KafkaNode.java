@@ -144,6 +144,13 @@ final class KafkaNode {
         log("killed (SIGKILL), exit code " + process.exitValue());
     }
 
+    /** SIGKILL without waiting, for a JVM on its way out. */
+    void destroy() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
     /** The last {@code lines} lines of the node's log file. */
     String tail(int lines) {
         try {
