@@ -68,7 +68,7 @@ final class KafkaMessages implements SmtpStore.Open {
 
     private SmtpReply store(MailTransaction tx, InputStream content) throws IOException {
         byte[] value = withTraceHeaders(tx, content); // throws when the server refused the content: nothing sent
-        Object problem;
+        String problem;
         try {
             Future<RecordMetadata> sent = producer.send(MessageRecord.of(topic, tx, value, Instant.now()));
             RecordMetadata m = sent.get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -77,14 +77,14 @@ final class KafkaMessages implements SmtpStore.Open {
                     m.offset());
             return SmtpReply.of(250, "2.0.0", "OK queued as " + tx.id());
         } catch (ExecutionException e) {
-            problem = e.getCause();
+            problem = String.valueOf(e.getCause());
         } catch (TimeoutException e) {
             problem = "no acknowledgement within " + ackWait;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problem = "interrupted while waiting for the acknowledgement";
         } catch (RuntimeException e) {
-            problem = e; // send itself refused: the producer is closed, or the record is larger than it takes
+            problem = e.toString(); // send itself refused: the producer is closed, or the record is larger than it takes
         }
         failed.increment();
         log.warn("kafka store: message {} not stored in topic {}: {}", tx.id(), topic, problem);

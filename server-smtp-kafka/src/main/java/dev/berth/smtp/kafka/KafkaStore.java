@@ -30,6 +30,8 @@ public final class KafkaStore implements SmtpStore {
     private static final Logger log = LoggerFactory.getLogger(KafkaStore.class);
     /** The longest the store waits at start for the brokers to say how large a record may be. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(10);
+    /** The longest the producer's close waits for records still buffered when the server stops. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** Room per envelope line (a path, a name) in the record's headers and trace headers, beyond the line itself. */
     private static final int PER_LINE = 32;
     /** The record batch's own header and the record's framing, with room to spare. */
@@ -70,11 +72,19 @@ public final class KafkaStore implements SmtpStore {
                     + " --smtp-handler-timeout (" + human(smtp.handlerTimeout()) + ")", "kafka-delivery-timeout");
         }
         Map<String, Object> properties = ProducerProperties.of(config, smtp.handlerTimeout());
+        Producer<byte[], byte[]> producer;
+        try {
+            producer = producers.apply(properties); // checks the settings; connects only on the first send
+        } catch (KafkaException e) {
+            throw new BerthException("invalid Kafka producer setting: " + message(e)
+                    + " (see --kafka-properties and --kafka-delivery-timeout)", "kafka-properties");
+        }
         long ceiling = ProducerProperties.recordCeiling(properties);
         OptionalLong topicLimit = limits.of(properties, config.topic());
         long batch = Math.min(ceiling, topicLimit.orElse(ceiling));
         long max = batch - overhead(smtp);
         if (max < 1) {
+            producer.close(Duration.ZERO);
             throw new BerthException("the Kafka store cannot take any message: topic " + config.topic() + " accepts "
                     + batch + " octets per record, less than the " + overhead(smtp)
                     + " the envelope may need (raise the topic's max.message.bytes)", "kafka-topic");
@@ -83,17 +93,12 @@ public final class KafkaStore implements SmtpStore {
             log.warn("kafka store: the largest message is taken from the producer's max.request.size alone: {} octets",
                     max);
         }
-        Producer<byte[], byte[]> producer;
-        try {
-            producer = producers.apply(properties);
-        } catch (KafkaException e) {
-            throw new BerthException("invalid Kafka producer setting: " + message(e)
-                    + " (see --kafka-properties and --kafka-delivery-timeout)", "kafka-properties");
-        }
         Duration ackWait = ProducerProperties.ackWait(delivery, smtp.handlerTimeout());
         log.info("smtp stores mail in Kafka topic {} at {} (acks=all, delivery timeout {}, records up to {} octets)",
                 config.topic(), config.bootstrap(), human(delivery), batch);
-        return new KafkaMessages(producer, config.topic(), ackWait, ackWait, max, server.meterRegistry());
+        // At close every session has had its answer; what is still buffered belongs to no 250 and gets a short wait.
+        Duration closeWait = delivery.compareTo(CLOSE_WAIT) < 0 ? delivery : CLOSE_WAIT;
+        return new KafkaMessages(producer, config.topic(), ackWait, closeWait, max, server.meterRegistry());
     }
 
     /**

@@ -44,6 +44,8 @@ final class TopicRecordLimit {
         });
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, producerProperties.getOrDefault(AdminClientConfig.CLIENT_ID_CONFIG,
                 "berth-smtp") + "-admin");
+        // One question, asked once: re-bootstrapping an unreachable cluster only spins (and logs) until the wait ends.
+        p.put(AdminClientConfig.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
         int ms = (int) Math.max(1, wait.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
