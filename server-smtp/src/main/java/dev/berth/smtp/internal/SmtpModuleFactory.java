@@ -84,7 +84,7 @@ public final class SmtpModuleFactory implements ModuleFactory {
                         + " htpasswd -B, doveadm pw (BLF-CRYPT, SHA512-CRYPT, ARGON2ID) or Berth's pbkdf2-sha256."
                         + " Re-read on reload.").reloadable(),
                 ModuleOption.of("smtp-store", "STORE", MAILDIR, "Where accepted mail goes: " + storeNames()
-                        + (stores.isEmpty() ? " (server-smtp-kafka.jar adds kafka)." : "."))));
+                        + (stores.isEmpty() ? "; server-smtp-kafka.jar adds kafka." : "."))));
         for (SmtpStoreProvider p : stores) {
             options.addAll(p.options());
         }
