@@ -22,9 +22,11 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
@@ -116,6 +118,38 @@ final class Http3Client implements AutoCloseable {
     /** A GET, waited for. */
     Answer get(String path) throws Exception {
         return send("GET", path, null).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The leaf certificate a new QUIC connection to {@code port} is served when its ClientHello names
+     * {@code serverName} (null: no SNI), trusting whatever it is shown, so a test can say which chain it got.
+     */
+    static X509Certificate servedCertificate(int port, String serverName) throws Exception {
+        QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+                .sslEngineProvider(q -> serverName == null ? tls.newEngine(q.alloc())
+                        : tls.newEngine(q.alloc(), serverName, port))
+                .maxIdleTimeout(10, TimeUnit.SECONDS)
+                .build();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            QuicChannel quic = QuicChannel.newBootstrap(udp).handler(new Http3ClientConnectionHandler())
+                    .remoteAddress(new InetSocketAddress("127.0.0.1", port)).connect().get(10, TimeUnit.SECONDS);
+            X509Certificate leaf = (X509Certificate) quic.sslEngine().getSession().getPeerCertificates()[0];
+            quic.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            return leaf;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The leaf certificate this connection was served. */
+    X509Certificate peerCertificate() throws Exception {
+        return (X509Certificate) quic.sslEngine().getSession().getPeerCertificates()[0];
     }
 
     @Override
