@@ -47,6 +47,9 @@ TARGETS = {
     ("smtp-durable-1k-reused", "disk"): (">=", 0.7, "the disk's own limit, no SMTP"),
     ("smtp-durable-1k-reused", "aiosmtpd"): (">=", 2.0, "aiosmtpd discarding"),
     ("smtp-durable-1k-reused", "aiosmtpd-maildir"): (">=", 3.0, "aiosmtpd with the same fsyncs"),
+    # Issue 18: the Kafka store against the Maildir store, both deployed jars, the same client.
+    ("smtp-kafka-1k", "berth-maildir"): (">=", 1.0, "the Maildir store's rate"),
+    ("smtp-kafka-100k", "berth-maildir"): None,
     ("smtp-1k-new", "smtp-sink"): (">=", 1.0, ""),
     ("smtp-1k-new", "aiosmtpd"): (">=", 3.0, ""),
     ("smtp-1k-reused", "smtp-sink"): (">=", 1.0, ""),

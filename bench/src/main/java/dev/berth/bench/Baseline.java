@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 /**
- * Bare Netty servers, the baselines Berth is measured against: {@code http}, {@code https},
+ * Bare Netty servers, the baselines Berth is measured against: {@code http}, {@code https}, {@code h3},
  * {@code tcp-echo} and {@code udp-echo}, each the smallest correct Netty program for the job, on
  * the same event-loop layout as Berth (one acceptor thread, {@code --threads} I/O threads).
  *
@@ -29,7 +29,7 @@ public final class Baseline {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         if (args.words().size() != 1) {
-            System.err.println("usage: Baseline http|https|tcp-echo|tls-echo|udp-echo [--port N] [--threads N] [--ready-file F]");
+            System.err.println("usage: Baseline http|https|h3|tcp-echo|tls-echo|udp-echo [--port N] [--threads N] [--ready-file F]");
             System.exit(2);
         }
         String kind = args.words().get(0);
@@ -41,6 +41,10 @@ public final class Baseline {
         if (kind.equals("udp-echo")) {
             channel = new Bootstrap().group(workers).channel(Engine.datagramChannel())
                     .handler(new UdpEchoHandler())
+                    .bind(host, port).sync().channel();
+        } else if (kind.equals("h3")) {
+            channel = new Bootstrap().group(workers).channel(Engine.datagramChannel())
+                    .handler(Http3Hello.codec(args.required("cert"), args.required("key")))
                     .bind(host, port).sync().channel();
         } else {
             ChannelHandler child = childInitializer(kind, args);
@@ -55,7 +59,7 @@ public final class Baseline {
         int bound = ((InetSocketAddress) channel.localAddress()).getPort();
         String ready = args.string("ready-file", null);
         if (ready != null) {
-            ReadyFile.write(Path.of(ready), kind, kind.equals("udp-echo") ? "udp" : "tcp", host, bound);
+            ReadyFile.write(Path.of(ready), kind, kind.equals("udp-echo") || kind.equals("h3") ? "udp" : "tcp", host, bound);
         }
         channel.closeFuture().sync();
     }

@@ -762,6 +762,11 @@ public final class Server implements AutoCloseable {
         }
 
         @Override
+        public java.util.Optional<dev.berth.core.tls.TlsGeneration> tlsMaterial(String listener) {
+            return java.util.Optional.ofNullable(server.liveTls.get(listener)).map(ListenerTls::material);
+        }
+
+        @Override
         public java.util.Optional<String> acmeHttpChallenge(String token) {
             TlsService t;
             synchronized (server) {

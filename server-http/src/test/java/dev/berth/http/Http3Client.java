@@ -22,9 +22,13 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
@@ -341,9 +345,113 @@ final class Http3Client implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Sends a request with {@code headers} on a new stream, its body as one DATA frame per chunk (none when
+     * {@code chunks} is empty), each flushed on its own, with no content-length: a body streamed as it is made.
+     */
+    CompletableFuture<Answer> send(String method, String path, Map<String, String> headers, List<byte[]> chunks)
+            throws Exception {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        QuicStreamChannel stream = Http3.newRequestStream(quic, collector(answer)).get(10, TimeUnit.SECONDS);
+        stream.closeFuture().addListener(f -> answer.completeExceptionally(new AssertionError("stream closed unanswered")));
+        Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
+        head.headers().method(method).path(path).authority(authority).scheme("https");
+        headers.forEach((k, v) -> head.headers().set(k.toLowerCase(java.util.Locale.ROOT), v));
+        if (chunks.isEmpty()) {
+            stream.writeAndFlush(head).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+            return answer;
+        }
+        stream.writeAndFlush(head);
+        for (int i = 0; i < chunks.size(); i++) {
+            io.netty.channel.ChannelFuture f = stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(chunks.get(i))));
+            if (i == chunks.size() - 1) {
+                f.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+            }
+        }
+        return answer;
+    }
+
+    /** A GET with request headers, waited for. */
+    Answer get(String path, Map<String, String> headers) throws Exception {
+        return send("GET", path, headers, List.of()).get(60, TimeUnit.SECONDS);
+    }
+
+    /** Gathers a stream's answer: its first HEADERS frame and every DATA frame, complete when the stream's input ends. */
+    private static Http3RequestStreamInboundHandler collector(CompletableFuture<Answer> answer) {
+        return new Http3RequestStreamInboundHandler() {
+            private Http3Headers headers;
+            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+            @Override
+            protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+                // a 1xx answer comes first in its own HEADERS frame: keep the final one
+                if (headers == null || headers.status().charAt(0) == '1') {
+                    headers = frame.headers();
+                }
+            }
+
+            @Override
+            protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+                ByteBuf c = frame.content();
+                byte[] b = new byte[c.readableBytes()];
+                c.readBytes(b);
+                bytes.write(b, 0, b.length);
+                frame.release();
+            }
+
+            @Override
+            protected void channelInputClosed(ChannelHandlerContext ctx) {
+                if (headers == null) {
+                    answer.completeExceptionally(new AssertionError("the stream ended without a response"));
+                } else {
+                    answer.complete(new Answer(Integer.parseInt(headers.status().toString()), headers, bytes.toByteArray()));
+                }
+                ctx.close();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                answer.completeExceptionally(cause);
+                ctx.close();
+            }
+        };
+    }
+
     /** A GET, waited for. */
     Answer get(String path) throws Exception {
         return send("GET", path, null).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The leaf certificate a new QUIC connection to {@code port} is served when its ClientHello names
+     * {@code serverName} (null: no SNI), trusting whatever it is shown, so a test can say which chain it got.
+     */
+    static X509Certificate servedCertificate(int port, String serverName) throws Exception {
+        QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+                .sslEngineProvider(q -> serverName == null ? tls.newEngine(q.alloc())
+                        : tls.newEngine(q.alloc(), serverName, port))
+                .maxIdleTimeout(10, TimeUnit.SECONDS)
+                .build();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel udp = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            QuicChannel quic = QuicChannel.newBootstrap(udp).handler(new Http3ClientConnectionHandler())
+                    .remoteAddress(new InetSocketAddress("127.0.0.1", port)).connect().get(10, TimeUnit.SECONDS);
+            X509Certificate leaf = (X509Certificate) quic.sslEngine().getSession().getPeerCertificates()[0];
+            quic.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            udp.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            return leaf;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The leaf certificate this connection was served. */
+    X509Certificate peerCertificate() throws Exception {
+        return (X509Certificate) quic.sslEngine().getSession().getPeerCertificates()[0];
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.berth.smtp;
 
 import dev.berth.smtp.internal.Ids;
+import dev.berth.smtp.internal.TraceHeaders;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -67,6 +68,15 @@ public final class MailTransaction {
     /** The recipients accepted so far, in order, without angle brackets. */
     public List<String> recipients() {
         return Collections.unmodifiableList(recipients);
+    }
+
+    /**
+     * The trace headers a store prepends to the content, each ending in CRLF: {@code Return-Path:} with
+     * the reverse path, then the RFC 5321 4.4 {@code Received:} header (client, this server, protocol,
+     * queue id, TLS details, the recipient when there is one, and the current time).
+     */
+    public String traceHeaders() {
+        return "Return-Path: <" + reversePath + ">\r\n" + TraceHeaders.received(this);
     }
 
     void addRecipient(String recipient) {

@@ -2,7 +2,6 @@ package dev.berth.smtp;
 
 import dev.berth.smtp.internal.DirectorySync;
 import dev.berth.smtp.internal.MaildirNames;
-import dev.berth.smtp.internal.TraceHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -133,8 +132,7 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
      */
     private static long writeFirst(Path tmp, MailTransaction tx, InputStream content) throws IOException {
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            String trace = "Return-Path: <" + tx.reversePath() + ">\r\n" + TraceHeaders.received(tx);
-            byte[] head = trace.getBytes(StandardCharsets.UTF_8);
+            byte[] head = tx.traceHeaders().getBytes(StandardCharsets.UTF_8);
             byte[] buf = new byte[Math.max(BUFFER, head.length)];
             System.arraycopy(head, 0, buf, 0, head.length);
             int filled = head.length;

@@ -37,6 +37,7 @@ public final class SmtpModule implements ProtocolModule {
 
     private final SmtpConfig config;
     private final SmtpMessageHandlerFactory factory;
+    private final SmtpStore store;
     private final Path maildir;
     private final MaildirLayout layout;
 
@@ -53,6 +54,7 @@ public final class SmtpModule implements ProtocolModule {
     private SmtpModule(Builder b) {
         this.config = b.config;
         this.factory = b.factory;
+        this.store = b.store;
         this.maildir = b.maildir;
         this.layout = b.layout;
     }
@@ -80,8 +82,22 @@ public final class SmtpModule implements ProtocolModule {
 
     @Override
     public ProtocolService start(ServerContext server) {
+        if (store != null) {
+            SmtpStore.Open open = store.open(server, config);
+            return new SmtpService(limitedBy(open), open, server.meterRegistry(), open::close);
+        }
         SmtpMessageHandlerFactory handlers = factory != null ? factory : maildirStore(server);
-        return new SmtpService(config, handlers, server.meterRegistry());
+        return new SmtpService(config, handlers, server.meterRegistry(), () -> { });
+    }
+
+    /** The settings with the message size lowered to what the store can keep, so that SIZE and MAIL FROM say so. */
+    private SmtpConfig limitedBy(SmtpStore.Open open) {
+        long limit = open.maxMessageSize().orElse(Long.MAX_VALUE);
+        if (limit >= config.maxMessageSize()) {
+            return config;
+        }
+        log.info("smtp: the message store takes at most {} octets: SIZE {} (was {})", limit, limit, config.maxMessageSize());
+        return config.toBuilder().maxMessageSize(limit).build();
     }
 
     private MaildirStore maildirStore(ServerContext server) {
@@ -101,6 +117,11 @@ public final class SmtpModule implements ProtocolModule {
         return config;
     }
 
+    /** The store given to the builder, if any: opened for each server, in place of the message handler. */
+    public Optional<SmtpStore> store() {
+        return Optional.ofNullable(store);
+    }
+
     /** The message handler given to the builder; empty when each server stores into its own Maildir. */
     public Optional<SmtpMessageHandlerFactory> messageHandler() {
         return Optional.ofNullable(factory);
@@ -115,6 +136,7 @@ public final class SmtpModule implements ProtocolModule {
     public static final class Builder {
         private SmtpConfig config = SmtpConfig.defaults();
         private SmtpMessageHandlerFactory factory;
+        private SmtpStore store;
         private Path maildir;
         private MaildirLayout layout = MaildirLayout.SHARED;
 
@@ -130,6 +152,16 @@ public final class SmtpModule implements ProtocolModule {
         /** Where accepted messages go; null (the default) stores into a Maildir. */
         public Builder messageHandler(SmtpMessageHandlerFactory factory) {
             this.factory = factory;
+            return this;
+        }
+
+        /**
+         * Where accepted messages go, when the store has a life of its own (opened for each server,
+         * closed when it stops); it takes the place of any {@link #messageHandler}. Null (the default)
+         * leaves the message handler or the Maildir.
+         */
+        public Builder store(SmtpStore store) {
+            this.store = store;
             return this;
         }
 

@@ -23,13 +23,15 @@ final class SmtpService implements ProtocolService {
 
     private final SmtpMessageHandlerFactory handlers;
     private final MeterRegistry registry;
+    private final Runnable onStop;
     private final Map<String, SmtpMeters> meters = new ConcurrentHashMap<>();
     private volatile SmtpConfig config;
 
-    SmtpService(SmtpConfig config, SmtpMessageHandlerFactory handlers, MeterRegistry registry) {
+    SmtpService(SmtpConfig config, SmtpMessageHandlerFactory handlers, MeterRegistry registry, Runnable onStop) {
         this.config = config;
         this.handlers = handlers;
         this.registry = registry;
+        this.onStop = onStop;
     }
 
     @Override
@@ -64,6 +66,12 @@ final class SmtpService implements ProtocolService {
                 next.acceptedDomains().isEmpty() ? "every recipient domain" : "recipient domains " + next.acceptedDomains(),
                 next.authenticator().map(a -> "AUTH with " + a).orElse("no AUTH"));
         return true;
+    }
+
+    /** Closes the message store, if it has a life of its own: every session has ended by now. */
+    @Override
+    public void stop() {
+        onStop.run();
     }
 
     /** The settings new sessions get. */

@@ -50,7 +50,8 @@ class SmtpModuleTest {
         assertEquals("0", r[0]);
         for (String flag : new String[] {"--smtp-maildir", "--smtp-max-message-size", "--smtp-max-recipients",
                 "--smtp-max-command-line", "--smtp-max-line-length", "--smtp-max-errors", "--smtp-command-timeout",
-                "--smtp-data-timeout", "--smtp-require-tls", "--smtp-domains", "--smtp-users", "--smtps-enabled"}) {
+                "--smtp-data-timeout", "--smtp-require-tls", "--smtp-domains", "--smtp-users", "--smtps-enabled",
+                "--smtp-store"}) {
             assertTrue(r[1].contains(flag), flag);
         }
     }
@@ -62,6 +63,17 @@ class SmtpModuleTest {
         assertEquals("berth: invalid value for --smtp-max-recipients: 'lots' is not a whole number\n", r[2]);
         r = launch("--protocols", "smtp", "--smtp-port", "0", "--smtp-maildir-layout", "mbox");
         assertEquals("berth: invalid value for --smtp-maildir-layout: 'mbox' is not one of shared, per-recipient\n", r[2]);
+    }
+
+    @Test
+    void theKafkaStoreWithoutItsModuleFailsAtStartWithOneLineNamingTheFlag() {
+        String[] r = launch("--protocols", "smtp", "--smtp-port", "0", "--smtp-store", "kafka");
+        assertEquals(Integer.toString(Launcher.EXIT_CONFIG), r[0]);
+        assertEquals("berth: invalid value for --smtp-store: 'kafka' is not a store on the class path; available: "
+                + "maildir (the Kafka store is in server-smtp-kafka.jar, not in this jar)\n", r[2]);
+        r = launch("--protocols", "smtp", "--smtp-port", "0", "--smtp-store", "mbox");
+        assertEquals("berth: invalid value for --smtp-store: 'mbox' is not a store on the class path; available: "
+                + "maildir\n", r[2]);
     }
 
     @Test

@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
  * is the same as the anchors'. Compiled by bench/run against server-http.jar, not by Maven, so the
  * bench builds before the HTTP module exists.
  *
- * <p>Usage: {@code BerthHello --cert F --key F --ready-file F [--threads 1] [--data-dir D]}.
+ * With {@code --h3 true} it also serves HTTP/3 on a UDP listener {@code h3}, with the https listener's certificate.
+ *
+ * <p>Usage: {@code BerthHello --cert F --key F --ready-file F [--threads 1] [--data-dir D] [--h3 true]}.
  */
 public final class BerthHello {
     private BerthHello() {
@@ -35,16 +37,19 @@ public final class BerthHello {
                 .redirectToHttps(false)
                 .hsts(null)
                 .build();
-        Server server = Server.builder()
+        dev.berth.core.ServerBuilder builder = Server.builder()
                 .eventLoopThreads(Integer.parseInt(a.getOrDefault("threads", "1")))
                 .dataDirectory(Path.of(a.getOrDefault("data-dir", "berth-data")))
                 .readyFile(Path.of(a.get("ready-file")))
                 .listener(ListenerConfig.tcp("http").protocol("http").host(host).port(0).build())
                 .listener(ListenerConfig.tcp("https").protocol("http").host(host).port(0)
                         .tlsMode(TlsMode.IMPLICIT).tls(tls).build())
-                .module(hello)
-                .build()
-                .start();
+                .module(hello);
+        if (Boolean.parseBoolean(a.getOrDefault("h3", "false"))) {
+            // HTTP/3 beside the https listener, with its certificate (the h3 case)
+            builder.listener(ListenerConfig.udp("h3").protocol("http").host(host).port(0).build());
+        }
+        Server server = builder.build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "bench-stop"));
         new CountDownLatch(1).await();
     }

@@ -47,7 +47,8 @@ class HouseRulesTest {
             "berth-launcher", List.of("dev.berth.launcher"),
             "server-echo", List.of("dev.berth.echo", "dev.berth.echo.internal"),
             "server-http", List.of("dev.berth.http", "dev.berth.http.internal"),
-            "server-smtp", List.of("dev.berth.smtp", "dev.berth.smtp.internal"));
+            "server-smtp", List.of("dev.berth.smtp", "dev.berth.smtp.internal"),
+            "server-smtp-kafka", List.of("dev.berth.smtp.kafka"));
 
     private static JavaClasses berth;
 

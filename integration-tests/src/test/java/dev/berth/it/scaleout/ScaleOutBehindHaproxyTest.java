@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.berth.it.support.DeployedServer;
 import dev.berth.it.support.Haproxy;
 import dev.berth.it.support.Maildir;
+import dev.berth.it.support.ModuleJars;
 import dev.berth.it.support.Ports;
 import dev.berth.it.support.Program;
 import dev.berth.it.support.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two server-http and two server-smtp instances behind HAProxy, which sends PROXY protocol v2 and
+ * Two server-http and two server-smtp instances behind HAProxy, configured with the file Berth ships
+ * (distribution/haproxy/haproxy.cfg), which sends PROXY protocol v2 and
  * health-checks them: traffic spreads over both, Berth sees the client's own address, and when one
  * instance stops (gracefully, then with SIGKILL) the other takes every request once the checks notice.
  */
@@ -43,21 +46,20 @@ class ScaleOutBehindHaproxyTest {
         Files.writeString(www.resolve("index.html"), "behind haproxy\n");
     }
 
-    private static String config(String backends) {
-        return String.join("\n",
-                "global",
-                "  stats socket SOCKET level admin",
-                "  maxconn 256",
-                "defaults",
-                "  mode tcp",
-                "  timeout connect 3s",
-                "  timeout client 60s",
-                "  timeout server 60s",
-                "  timeout check 10s", // a cold JVM's first TLS handshake can take seconds
-                // A connection refused by a server that just went away is tried again on the other one.
-                "  retries 3",
-                "  option redispatch",
-                backends, "");
+    /**
+     * HAProxy with the configuration Berth ships (distribution/haproxy/haproxy.cfg, the recipe in docs/deploy.md),
+     * its addresses given as that file expects, in the environment; checks every 300 ms to keep the test short.
+     * Each test uses one frontend; the other's backends point at ports nobody listens on.
+     */
+    private static Haproxy haproxy(String name, int httpsFrontend, int web1, int web2, int smtpFrontend, int mx1, int mx2) {
+        return Haproxy.startFile(dir.resolve(name), ModuleJars.projectFile("distribution/haproxy/haproxy.cfg"), Map.of(
+                "BERTH_HTTPS_BIND", "127.0.0.1:" + httpsFrontend,
+                "BERTH_SMTP_BIND", "127.0.0.1:" + smtpFrontend,
+                "BERTH_WEB1", "127.0.0.1:" + web1,
+                "BERTH_WEB2", "127.0.0.1:" + web2,
+                "BERTH_MX1", "127.0.0.1:" + mx1,
+                "BERTH_MX2", "127.0.0.1:" + mx2,
+                "BERTH_CHECK_INTERVAL", "300ms"));
     }
 
     private static DeployedServer web(String name, int port) {
@@ -116,19 +118,8 @@ class ScaleOutBehindHaproxyTest {
         int port2 = Ports.freeLoopbackPort();
         DeployedServer web1 = web("web1", port1);
         DeployedServer web2 = web("web2", port2);
-        try (DeployedServer a = web1; DeployedServer b = web2; Haproxy haproxy = Haproxy.start(dir.resolve("haproxy-web"),
-                config(String.join("\n",
-                        "frontend web",
-                        "  bind 127.0.0.1:" + frontend,
-                        "  default_backend berth_https",
-                        "backend berth_https",
-                        "  balance roundrobin",
-                        "  option httpchk",
-                        "  http-check send meth GET uri / ver HTTP/1.1 hdr Host localhost",
-                        "  http-check expect status 200",
-                        "  default-server send-proxy-v2 check check-ssl check-send-proxy verify none inter 300ms fall 2 rise 2",
-                        "  server web1 127.0.0.1:" + port1,
-                        "  server web2 127.0.0.1:" + port2)))) {
+        try (DeployedServer a = web1; DeployedServer b = web2; Haproxy haproxy = haproxy("haproxy-web",
+                frontend, port1, port2, Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), Ports.freeLoopbackPort())) {
             haproxy.awaitHealthy("berth_https", "web1");
             haproxy.awaitHealthy("berth_https", "web2");
 
@@ -187,17 +178,8 @@ class ScaleOutBehindHaproxyTest {
         int port2 = Ports.freeLoopbackPort();
         DeployedServer mx1 = mail("mx1", port1);
         DeployedServer mx2 = mail("mx2", port2);
-        try (DeployedServer a = mx1; DeployedServer b = mx2; Haproxy haproxy = Haproxy.start(dir.resolve("haproxy-mail"),
-                config(String.join("\n",
-                        "frontend mail",
-                        "  bind 127.0.0.1:" + frontend,
-                        "  default_backend berth_smtp",
-                        "backend berth_smtp",
-                        "  balance roundrobin",
-                        "  option smtpchk EHLO haproxy.it.test",
-                        "  default-server send-proxy-v2 check check-send-proxy inter 300ms fall 2 rise 2",
-                        "  server mx1 127.0.0.1:" + port1,
-                        "  server mx2 127.0.0.1:" + port2)))) {
+        try (DeployedServer a = mx1; DeployedServer b = mx2; Haproxy haproxy = haproxy("haproxy-mail",
+                Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), frontend, port1, port2)) {
             haproxy.awaitHealthy("berth_smtp", "mx1");
             haproxy.awaitHealthy("berth_smtp", "mx2");
 

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,15 +38,49 @@ public final class Haproxy implements AutoCloseable {
      * SOCKET is replaced by the admin socket's path) and waits for the socket to answer.
      */
     public static Haproxy start(Path dir, String config) {
-        Program haproxy = Program.require("haproxy", "haproxy");
         try {
             Files.createDirectories(dir);
             Path socket = dir.resolve("admin.sock");
             Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config.replace("SOCKET", socket.toString()));
-            Path log = dir.resolve("haproxy.log");
-            haproxy.args("-c", "-f", cfg.toString()).timeout(Duration.ofSeconds(30)).run().assertSuccess();
-            Process p = new ProcessBuilder(haproxy.path().toString(), "-db", "-f", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return run(dir, cfg, socket, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts haproxy with a configuration file as shipped (e.g. {@code distribution/haproxy/haproxy.cfg}),
+     * whose addresses come from the environment: {@code env} is added to haproxy's, with
+     * {@code BERTH_HAPROXY_SOCKET} set to the admin socket's path.
+     */
+    public static Haproxy startFile(Path dir, Path config, Map<String, String> env) {
+        try {
+            Files.createDirectories(dir);
+            Path socket = dir.resolve("admin.sock");
+            Map<String, String> all = new HashMap<>(env);
+            all.put("BERTH_HAPROXY_SOCKET", socket.toString());
+            return run(dir, config, socket, all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Haproxy run(Path dir, Path cfg, Path socket, Map<String, String> env) throws IOException {
+        Program haproxy = Program.require("haproxy", "haproxy");
+        Path log = dir.resolve("haproxy.log");
+        try {
+            ProcessBuilder check = new ProcessBuilder(haproxy.path().toString(), "-c", "-f", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy-check.log").toFile());
+            check.environment().putAll(env);
+            Process c = check.start();
+            if (!c.waitFor(30, TimeUnit.SECONDS) || c.exitValue() != 0) {
+                c.destroyForcibly();
+                return fail("haproxy -c refuses " + cfg + ":\n" + Files.readString(dir.resolve("haproxy-check.log")));
+            }
+            ProcessBuilder pb = new ProcessBuilder(haproxy.path().toString(), "-db", "-f", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             Haproxy h = new Haproxy(p, socket, log);
             Instant deadline = Instant.now().plusSeconds(30);
             while (Instant.now().isBefore(deadline) && p.isAlive()) {
@@ -60,8 +96,6 @@ public final class Haproxy implements AutoCloseable {
             }
             p.destroyForcibly();
             return fail("haproxy did not come up:\n" + Files.readString(log));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

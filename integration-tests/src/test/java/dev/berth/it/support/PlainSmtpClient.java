@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,15 @@ public final class PlainSmtpClient implements AutoCloseable {
     private final OutputStream out;
 
     public PlainSmtpClient(InetSocketAddress server) throws IOException {
+        this(server, null);
+    }
+
+    /** A session from the local address {@code from} (another loopback address), or any if null. */
+    public PlainSmtpClient(InetSocketAddress server, InetAddress from) throws IOException {
         socket = new Socket();
+        if (from != null) {
+            socket.bind(new InetSocketAddress(from, 0));
+        }
         socket.connect(server, 10_000);
         socket.setSoTimeout(60_000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
@@ -37,6 +46,28 @@ public final class PlainSmtpClient implements AutoCloseable {
         out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return reply().startsWith("250");
+    }
+
+    /**
+     * MAIL, RCPT, DATA and the message like {@link #send}, but returns the reply that ended the transaction:
+     * the reply to the final dot, or the first reply to MAIL, RCPT or DATA that refused (after which the
+     * transaction is reset with RSET).
+     */
+    public String deliver(String from, String to, byte[] message) throws IOException {
+        for (String[] step : new String[][] {{"MAIL FROM:<" + from + ">", "250"}, {"RCPT TO:<" + to + ">", "250"},
+                {"DATA", "354"}}) {
+            out.write((step[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String reply = reply();
+            if (!reply.startsWith(step[1])) {
+                command("RSET", "250");
+                return reply;
+            }
+        }
+        out.write(message);
+        out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return reply();
     }
 
     private void command(String line, String code) throws IOException {

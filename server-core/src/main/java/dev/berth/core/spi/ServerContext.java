@@ -1,6 +1,7 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.ListenerConfig;
+import dev.berth.core.tls.TlsGeneration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
@@ -36,6 +37,16 @@ public interface ServerContext {
     /** Every listener the server will bind, so a module can refuse at start a listener it cannot serve. */
     default List<ListenerConfig> listeners() {
         return List.of();
+    }
+
+    /**
+     * The keys and chains the TLS listener {@code listener} serves to new connections now, once it is bound; empty
+     * for a listener without TLS or not bound (yet). Each reload (file change, SIGHUP, a new ACME certificate, new
+     * TLS settings) gives a new {@link TlsGeneration}: a protocol whose TLS lives elsewhere (QUIC) asks per new
+     * connection and so follows the same reloads as the TCP listener, from the same material.
+     */
+    default Optional<TlsGeneration> tlsMaterial(String listener) {
+        return Optional.empty();
     }
 
     /**

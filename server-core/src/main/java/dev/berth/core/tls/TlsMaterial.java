@@ -28,6 +28,11 @@ public final class TlsMaterial {
         return MaterialLoader.defaultMaterial(config, dataDirectory, TlsMaterial::new);
     }
 
+    /** Material already loaded and checked (by {@link #load} or by a listener's TLS setup). */
+    public static TlsMaterial of(PrivateKey privateKey, List<X509Certificate> certificateChain) {
+        return new TlsMaterial(privateKey, certificateChain);
+    }
+
     /** The leaf certificate's private key. */
     public PrivateKey privateKey() {
         return privateKey;

@@ -5,7 +5,6 @@ import dev.berth.core.ListenerConfig;
 import dev.berth.core.Transport;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ServerContext;
-import dev.berth.core.tls.TlsMaterial;
 import dev.berth.core.tls.TlsMode;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.channel.ChannelHandler;
@@ -23,12 +22,10 @@ import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/3 on a UDP listener: Netty's QUIC server codec on the bound datagram channel, with a TLS 1.3 context
- * (ALPN {@code h3}) built from the HTTPS listener's certificate and key, and on each request stream the
+ * (ALPN {@code h3}) that follows the HTTPS listener's certificates ({@link QuicTls}), and on each request stream the
  * HTTP/3-to-HTTP/1 conversion and the same {@link ExchangeHandler} HTTP/1.1 and HTTP/2 requests get.
  */
 public final class Http3Listener {
@@ -66,10 +63,11 @@ public final class Http3Listener {
     }
 
     /**
-     * The HTTP/3 side of a server, for its UDP listener {@code h3}: TLS material from {@code httpsListener}. Fails
-     * with a {@code BerthException} naming the listener when the material cannot serve QUIC, when the listener asks
-     * for SO_REUSEPORT or its datagram size is below QUIC's 1200 bytes; when the native QUIC library does not load,
-     * logs one line and serves nothing on {@code h3}, leaving TCP as it is.
+     * The HTTP/3 side of a server, for its UDP listener {@code h3}: TLS material from {@code httpsListener}, as that
+     * listener serves it at each new connection. Fails with a {@code BerthException} naming the listener when the
+     * server has no such TLS listener, when the listener asks for SO_REUSEPORT or when its datagram size is below
+     * QUIC's 1200 bytes; when the native QUIC library does not load, logs one line and serves nothing on {@code h3},
+     * leaving TCP as it is.
      */
     public static Http3Listener start(HttpService service, ServerContext server, ListenerConfig h3, String httpsListener) {
         if (h3.reusePort()) {
@@ -96,15 +94,8 @@ public final class Http3Listener {
             throw new BerthException("listener " + h3.name() + ": HTTP/3 serves the certificate of the TLS listener '"
                     + httpsListener + "', and this server has no such listener");
         }
-        if (https.get().tls().acme().isPresent() && https.get().tls().certificateChain().isEmpty()) {
-            throw new BerthException("listener " + h3.name() + ": HTTP/3 does not serve ACME certificates yet;"
-                    + " give listener " + httpsListener + " a certificate file, or turn HTTP/3 off");
-        }
-        TlsMaterial material = TlsMaterial.load(https.get().tls(), server.dataDirectory());
-        QuicSslContext context = QuicSslContextBuilder.forServer(material.privateKey(), null,
-                        material.certificateChain().toArray(new X509Certificate[0]))
-                .applicationProtocols(Http3.supportedApplicationProtocols())
-                .build();
+        // The TCP listener loads and checks the material when it is bound; QUIC follows it from there, reloads included.
+        QuicSslContext context = QuicTls.following(server, httpsListener);
         return new Http3Listener(service, context);
     }
 

@@ -10,17 +10,37 @@ import dev.berth.core.tls.TlsMode;
 import dev.berth.smtp.MaildirLayout;
 import dev.berth.smtp.SmtpConfig;
 import dev.berth.smtp.SmtpModule;
+import dev.berth.smtp.SmtpStoreProvider;
 import dev.berth.smtp.UsersFile;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
 
 /**
  * The SMTP module on the command line: {@code smtp} (STARTTLS) on 2525, {@code smtps} (implicit TLS,
  * off unless enabled) on 4465, and the {@code --smtp-*} flags.
  */
 public final class SmtpModuleFactory implements ModuleFactory {
+    /** The store {@code --smtp-store} names by default, and the one always present. */
+    static final String MAILDIR = "maildir";
+
+    private final List<SmtpStoreProvider> stores;
+
+    /** The factory with every store provider on the class path (see {@link SmtpStoreProvider}). */
+    public SmtpModuleFactory() {
+        this(ServiceLoader.load(SmtpStoreProvider.class, SmtpModuleFactory.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get).collect(Collectors.toList()));
+    }
+
+    /** The factory with these store providers beside the Maildir. */
+    public SmtpModuleFactory(List<SmtpStoreProvider> stores) {
+        this.stores = List.copyOf(stores);
+    }
 
     @Override
     public String name() {
@@ -42,7 +62,7 @@ public final class SmtpModuleFactory implements ModuleFactory {
     @Override
     public List<ModuleOption> options() {
         SmtpConfig d = SmtpConfig.defaults();
-        return List.of(
+        List<ModuleOption> options = new ArrayList<>(List.of(
                 ModuleOption.of("smtp-hostname", "NAME", null, "Name in the SMTP greeting and Received: headers (default: this host's name)."),
                 ModuleOption.of("smtp-maildir", "DIR", null, "Maildir root for received mail (default: DATA-DIR/maildir)."),
                 ModuleOption.of("smtp-maildir-layout", "LAYOUT", "shared", "shared (one Maildir) or per-recipient (one Maildir per recipient)."),
@@ -62,7 +82,19 @@ public final class SmtpModuleFactory implements ModuleFactory {
                         .reloadable(),
                 ModuleOption.of("smtp-users", "FILE", null, "Users file enabling AUTH PLAIN LOGIN over TLS: lines from"
                         + " htpasswd -B, doveadm pw (BLF-CRYPT, SHA512-CRYPT, ARGON2ID) or Berth's pbkdf2-sha256."
-                        + " Re-read on reload.").reloadable());
+                        + " Re-read on reload.").reloadable(),
+                ModuleOption.of("smtp-store", "STORE", MAILDIR, "Where accepted mail goes: " + storeNames()
+                        + (stores.isEmpty() ? "; server-smtp-kafka.jar adds kafka." : "."))));
+        for (SmtpStoreProvider p : stores) {
+            options.addAll(p.options());
+        }
+        return options;
+    }
+
+    private String storeNames() {
+        List<String> names = new ArrayList<>(List.of(MAILDIR + " (default)"));
+        stores.forEach(p -> names.add(p.name()));
+        return String.join(", ", names);
     }
 
     @Override
@@ -90,7 +122,22 @@ public final class SmtpModuleFactory implements ModuleFactory {
         SmtpModule.Builder module = SmtpModule.builder().config(config)
                 .maildirLayout(s.choice("smtp-maildir-layout", MaildirLayout.class, MaildirLayout.SHARED));
         s.path("smtp-maildir").ifPresent(module::maildir);
+        String store = s.string("smtp-store", MAILDIR).trim().toLowerCase(Locale.ROOT);
+        if (!store.equals(MAILDIR)) {
+            module.store(provider(store).create(s));
+        }
         return module.build();
+    }
+
+    private SmtpStoreProvider provider(String name) {
+        for (SmtpStoreProvider p : stores) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        String hint = name.equals("kafka") ? " (the Kafka store is in server-smtp-kafka.jar, not in this jar)" : "";
+        throw new BerthException("invalid value for --smtp-store: '" + name + "' is not a store on the class path;"
+                + " available: " + storeNames().replace(" (default)", "") + hint);
     }
 
     private static String localHostName() {

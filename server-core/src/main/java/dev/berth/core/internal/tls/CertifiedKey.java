@@ -1,5 +1,6 @@
 package dev.berth.core.internal.tls;
 
+import dev.berth.core.tls.TlsMaterial;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -21,6 +22,10 @@ final class CertifiedKey {
 
     X509Certificate leaf() {
         return chain.get(0);
+    }
+
+    TlsMaterial material() {
+        return TlsMaterial.of(key, chain);
     }
 
     X509Certificate[] chainArray() {

@@ -1,6 +1,7 @@
 package dev.berth.core.internal.tls;
 
 import dev.berth.core.tls.ClientHello;
+import dev.berth.core.tls.TlsGeneration;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
 import java.util.Map;
@@ -14,13 +15,16 @@ final class ContextSet {
     final Map<String, SslContext> byHostName;
     /** The leaf certificate served by SNI bucket: {@code default} and each configured host name. */
     final Map<String, X509Certificate> leaves;
+    /** The keys and chains these contexts were made from, for protocols that make their own contexts (QUIC). */
+    final TlsGeneration material;
 
     ContextSet(SslContext defaultContext, SslContext ecdsaContext, Map<String, SslContext> byHostName,
-               Map<String, X509Certificate> leaves) {
+               Map<String, X509Certificate> leaves, TlsGeneration material) {
         this.defaultContext = defaultContext;
         this.ecdsaContext = ecdsaContext;
         this.byHostName = Map.copyOf(byHostName);
         this.leaves = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(leaves));
+        this.material = material;
     }
 
     /**
@@ -29,21 +33,6 @@ final class ContextSet {
      */
     SslContext contextFor(String hostName, ClientHello hello) {
         SslContext fallback = ecdsaContext != null && hello.acceptsEcdsa() ? ecdsaContext : defaultContext;
-        if (hostName == null || hostName.isEmpty()) {
-            return fallback;
-        }
-        String h = HostNames.normalize(hostName);
-        SslContext exact = byHostName.get(h);
-        if (exact != null) {
-            return exact;
-        }
-        int dot = h.indexOf('.');
-        if (dot > 0) {
-            SslContext wildcard = byHostName.get("*" + h.substring(dot));
-            if (wildcard != null) {
-                return wildcard;
-            }
-        }
-        return fallback;
+        return HostNames.lookup(byHostName, hostName, fallback);
     }
 }

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import dev.berth.core.internal.metrics.TlsMeters;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsContextProvider;
+import dev.berth.core.tls.TlsGeneration;
 import dev.berth.core.tls.TlsMode;
 import io.netty.util.AttributeKey;
 import java.security.cert.X509Certificate;
@@ -102,6 +103,11 @@ public final class ListenerTls {
     /** The leaf certificates served now, by SNI bucket; a reload shows here at once. */
     public Map<String, X509Certificate> servedCertificates() {
         return provider.servedCertificates();
+    }
+
+    /** The keys and chains served now, for protocols that build their own contexts (QUIC); a reload shows at once. */
+    public TlsGeneration material() {
+        return provider.material();
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TlsClientAuth;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsContextProvider;
+import dev.berth.core.tls.TlsGeneration;
 import dev.berth.core.tls.TlsLibrary;
+import dev.berth.core.tls.TlsMaterial;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
@@ -80,6 +82,11 @@ final class ReloadingContextProvider implements TlsContextProvider {
 
     TlsConfig config() {
         return config;
+    }
+
+    /** The keys and chains of the generation in use: a new object after each successful reload. */
+    TlsGeneration material() {
+        return current.get().material;
     }
 
     /** The leaf certificate of the generation in use, by SNI bucket ({@link #DEFAULT_BUCKET} and each SNI name). */
@@ -160,6 +167,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
             ecdsaContext = ContextFactory.build(ecdsa, config, suites, provider, cas, alpn);
         }
         Map<String, SslContext> sni = new LinkedHashMap<>();
+        Map<String, TlsMaterial> sniMaterial = new LinkedHashMap<>();
         Map<String, X509Certificate> leaves = new LinkedHashMap<>();
         // With two default chains, the one that expires first is the one an operator must watch.
         leaves.put(DEFAULT_BUCKET, main.stream().map(CertifiedKey::leaf)
@@ -168,14 +176,17 @@ final class ReloadingContextProvider implements TlsContextProvider {
             CertifiedKey k = MaterialLoader.load(e.certificateChain(), e.privateKey().orElse(e.certificateChain()),
                     config.keyPassphrase().orElse(null), config.allowExpired(), now);
             sni.put(e.hostName(), ContextFactory.build(k, config, suites, provider, cas, alpn));
+            sniMaterial.put(e.hostName(), k.material());
             leaves.put(e.hostName(), k.leaf());
         }
         if (config.certificateChain().isPresent() && issued.isPresent()) {
             // Beside a configured default chain, the ACME certificate answers its own names; an explicit SNI entry wins.
             SslContext acmeContext = ContextFactory.build(issued.get(), config, suites, provider, cas, alpn);
+            TlsMaterial acmeMaterial = issued.get().material();
             for (String domain : acme.orElseThrow().config().domains()) {
                 if (!sni.containsKey(domain)) {
                     sni.put(domain, acmeContext);
+                    sniMaterial.put(domain, acmeMaterial);
                     leaves.put(domain, issued.get().leaf());
                 }
             }
@@ -197,7 +208,10 @@ final class ReloadingContextProvider implements TlsContextProvider {
                         config.certificateChain().map(Path::toString).orElse("the self-signed certificate"));
             }
         }
-        return new ContextSet(defaultContext, ecdsaContext, sni, leaves);
+        TlsGeneration material = new TlsGeneration(rsaOrOnly.material(),
+                main.size() == 2 ? Optional.of((ecdsaFirst ? main.get(0) : main.get(1)).material()) : Optional.empty(),
+                sniMaterial);
+        return new ContextSet(defaultContext, ecdsaContext, sni, leaves, material);
     }
 
     /**
