@@ -116,6 +116,7 @@ class ModuleReloadTest {
         layout.options().stream().filter(o -> o.defaultValue() != null).forEach(o -> values.put(o.name(), o.defaultValue()));
         values.put("host", "127.0.0.1");
         values.put("data-dir", dir.toString());
+        values.put("admin-port", "0"); // not the default 9464, which another server on this machine may hold
         values.putAll(given);
         return new EffectiveSettings(layout, Optional.empty(), values, Map.of());
     }
