@@ -23,7 +23,7 @@ import java.util.Set;
  * The {@code http} protocol: HTTP/1.1 and HTTP/2 (ALPN h2 over TLS, h2c with prior knowledge on
  * plaintext), routes with path parameters, static files as the fallback, and the HTTPS policy (a
  * plaintext listener redirects to the {@code https} listener; HSTS on TLS responses). A UDP listener of this
- * protocol serves HTTP/3 (experimental) with the {@code https} listener's certificate, and TLS responses
+ * protocol serves HTTP/3 with the {@code https} listener's certificate, and TLS responses
  * on TCP then advertise it with {@code Alt-Svc}.
  *
  * <p>An immutable value: {@link #builder()} collects routes and settings, and one module can serve

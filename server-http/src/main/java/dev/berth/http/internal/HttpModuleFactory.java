@@ -119,7 +119,7 @@ public final class HttpModuleFactory implements ModuleFactory {
         HttpLimits d = HttpLimits.DEFAULTS;
         return List.of(
                 ModuleOption.of("http3", "BOOL", "false",
-                        "Serve HTTP/3 (experimental) on the h3 listener, on UDP at --https-port's number unless --h3-port"
+                        "Serve HTTP/3 on the h3 listener, on UDP at --https-port's number unless --h3-port"
                         + " says otherwise, with the https listener's certificate."),
                 ModuleOption.of("root", "DIR", null, "Serve static files from DIR (default: a built-in welcome page)."),
                 ModuleOption.of("listing", "BOOL", "false", "List directories that have no index.html."),
