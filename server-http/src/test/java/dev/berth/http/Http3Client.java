@@ -50,8 +50,12 @@ final class Http3Client implements AutoCloseable {
     }
 
     Http3Client(int port, TrustManagerFactory trust) throws Exception {
-        QuicSslContext tls = QuicSslContextBuilder.forClient().trustManager(trust)
-                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        this(port, QuicSslContextBuilder.forClient().trustManager(trust)
+                .applicationProtocols(Http3.supportedApplicationProtocols()).build());
+    }
+
+    /** A client with its own TLS context (e.g. one that presents a client certificate); fails if QUIC does not connect. */
+    Http3Client(int port, QuicSslContext tls) throws Exception {
         // the name the test certificate is for: Netty's client checks it (from the address it would be 127.0.0.1)
         ChannelHandler codec = Http3.newQuicClientCodecBuilder()
                 .sslEngineProvider(q -> tls.newEngine(q.alloc(), "localhost", port))
@@ -295,42 +299,7 @@ final class Http3Client implements AutoCloseable {
     /** Sends a request (a body when {@code body} is not null) on a new stream; the answer once the stream ends. */
     CompletableFuture<Answer> send(String method, String path, byte[] body) throws Exception {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        QuicStreamChannel stream = Http3.newRequestStream(quic, new Http3RequestStreamInboundHandler() {
-            private Http3Headers headers;
-            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-            @Override
-            protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
-                if (headers == null) {
-                    headers = frame.headers();
-                }
-            }
-
-            @Override
-            protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-                ByteBuf c = frame.content();
-                byte[] b = new byte[c.readableBytes()];
-                c.readBytes(b);
-                bytes.write(b, 0, b.length);
-                frame.release();
-            }
-
-            @Override
-            protected void channelInputClosed(ChannelHandlerContext ctx) {
-                if (headers == null) {
-                    answer.completeExceptionally(new AssertionError("the stream ended without a response"));
-                } else {
-                    answer.complete(new Answer(Integer.parseInt(headers.status().toString()), headers, bytes.toByteArray()));
-                }
-                ctx.close();
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                answer.completeExceptionally(cause);
-                ctx.close();
-            }
-        }).get(10, TimeUnit.SECONDS);
+        QuicStreamChannel stream = Http3.newRequestStream(quic, answerInto(answer)).get(10, TimeUnit.SECONDS);
         stream.closeFuture().addListener(f -> answer.completeExceptionally(new AssertionError("stream closed unanswered")));
         Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
         head.headers().method(method).path(path).authority(authority).scheme("https");

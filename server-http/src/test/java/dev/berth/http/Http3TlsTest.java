@@ -10,9 +10,13 @@ import dev.berth.core.tls.AcmeConfig;
 import dev.berth.core.tls.Secret;
 import dev.berth.core.tls.SniEntry;
 import dev.berth.core.tls.TestPki;
+import dev.berth.core.tls.TlsClientAuth;
 import dev.berth.core.tls.TlsConfig;
 import dev.berth.core.tls.TlsMode;
 import dev.berth.core.tls.TlsReload;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +113,28 @@ class Http3TlsTest {
         assertEquals("rsa", servedCn("x.y.b.example.com"), "a wildcard covers one label only");
         assertEquals("rsa", servedCn("other.example.org"));
         assertEquals("rsa", servedCn(null), "no SNI: the default chain");
+    }
+
+    @Test
+    void aListenerThatRequiresClientCertificatesRequiresThemOverQuicToo() throws Exception {
+        start(TlsConfig.builder().certificateChain(TestPki.file("rsa-chain.pem")).privateKey(TestPki.file("rsa.key"))
+                .clientAuth(TlsClientAuth.REQUIRED).clientCaBundle(TestPki.file("client-ca.crt")).build());
+        QuicSslContext withCertificate = QuicSslContextBuilder.forClient().trustManager(trustingTestRoot())
+                .keyManager(TestPki.file("alice.key").toFile(), null, TestPki.file("alice.crt").toFile())
+                .applicationProtocols(Http3.supportedApplicationProtocols()).build();
+        try (Http3Client alice = new Http3Client(h3Port(), withCertificate)) {
+            assertEquals("hello over HTTP/3", alice.get("/").text());
+        }
+        // Without a certificate the handshake fails, or the first request does (TLS 1.3 checks the client's
+        // certificate after the client considers the handshake done): either way nothing is served.
+        Throwable refused = null;
+        try (Http3Client anonymous = new Http3Client(h3Port(), trustingTestRoot())) {
+            Http3Client.Answer a = anonymous.get("/");
+            fail("a client without a certificate was served over HTTP/3: " + a.status() + " " + a.text());
+        } catch (Exception e) {
+            refused = e;
+        }
+        assertTrue(refused != null, "no certificate, no answer");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.ServerContext;
+import dev.berth.core.tls.TlsClientAuth;
 import dev.berth.core.tls.TlsGeneration;
 import dev.berth.core.tls.TlsMaterial;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.handler.codec.quic.QuicSslSessionContext;
 import io.netty.handler.ssl.ApplicationProtocolNegotiator;
+import io.netty.handler.ssl.ClientAuth;
 import java.security.cert.X509Certificate;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -21,7 +23,8 @@ import javax.net.ssl.SSLHandshakeException;
  * QUIC connection gets an engine of the context made from that listener's current {@link TlsGeneration}, rebuilt
  * when a reload (file change, SIGHUP, a newly issued ACME certificate) has made a new generation, so there is one
  * source of truth for both transports; open connections keep theirs. SNI picks a chain by the TCP listener's rule
- * (exact name, then one-label wildcard, then the default).
+ * (exact name, then one-label wildcard, then the default). Client certificates are asked for and checked against
+ * the same CAs as on TCP ({@code --tls-client-auth}), so HTTP/3 is no way around them.
  *
  * <p>With both an RSA and an ECDSA default chain, TCP chooses by the client's signature algorithms; QUIC cannot,
  * because the QUIC TLS API of Netty 4.2.18 asks for a certificate without showing what the client accepts. QUIC
@@ -69,23 +72,30 @@ final class QuicTls extends QuicSslContext {
         TlsMaterial fallback = generation.ecdsaMaterial().orElse(generation.defaultMaterial());
         Map<TlsMaterial, QuicSslContext> byMaterial = new IdentityHashMap<>();
         for (TlsMaterial m : generation.byHostName().values()) {
-            byMaterial.computeIfAbsent(m, k -> builder(k).build());
+            byMaterial.computeIfAbsent(m, k -> builder(k, generation).build());
         }
-        QuicSslContext defaultContext = builder(fallback).build();
+        QuicSslContext defaultContext = builder(fallback, generation).build();
         byMaterial.put(fallback, defaultContext);
         if (generation.byHostName().isEmpty()) {
             return defaultContext;
         }
         // BoringSSL moves the connection to the mapped context when the ClientHello names a host
-        return builder(fallback)
+        return builder(fallback, generation)
                 .sni(name -> byMaterial.get(generation.materialFor(name, fallback)))
                 .build();
     }
 
-    private static QuicSslContextBuilder builder(TlsMaterial m) {
+    /** A context serving {@code m}, asking for and checking client certificates as the TCP listener does. */
+    private static QuicSslContextBuilder builder(TlsMaterial m, TlsGeneration generation) {
         List<X509Certificate> chain = m.certificateChain();
-        return QuicSslContextBuilder.forServer(m.privateKey(), null, chain.toArray(new X509Certificate[0]))
+        QuicSslContextBuilder b = QuicSslContextBuilder.forServer(m.privateKey(), null,
+                        chain.toArray(new X509Certificate[0]))
                 .applicationProtocols(Http3.supportedApplicationProtocols());
+        if (generation.clientAuth() != TlsClientAuth.NONE) {
+            b.trustManager(generation.clientCas().toArray(new X509Certificate[0]))
+                    .clientAuth(generation.clientAuth() == TlsClientAuth.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+        }
+        return b;
     }
 
     private QuicSslContext currentUnchecked() {

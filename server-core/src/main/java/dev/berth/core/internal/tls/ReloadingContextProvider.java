@@ -210,7 +210,7 @@ final class ReloadingContextProvider implements TlsContextProvider {
         }
         TlsGeneration material = new TlsGeneration(rsaOrOnly.material(),
                 main.size() == 2 ? Optional.of((ecdsaFirst ? main.get(0) : main.get(1)).material()) : Optional.empty(),
-                sniMaterial);
+                sniMaterial, config.clientAuth(), cas == null ? List.of() : List.of(cas));
         return new ContextSet(defaultContext, ecdsaContext, sni, leaves, material);
     }
 
