@@ -20,17 +20,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka store opened for one server: one producer, shared by every session, sends each message
  * as one record and answers 250 only once the brokers have acknowledged it (acks=all); any error, or
- * no acknowledgement in time, answers {@code 451 4.3.0} and the message is not reported as stored.
+ * no acknowledgement in time, answers {@code 451 4.3.0} and the message is not reported as stored, but a record
+ * the brokers refuse for its size answers {@code 552 5.3.4}, since sending it again cannot help.
  */
 final class KafkaMessages implements SmtpStore.Open {
     private static final Logger log = LoggerFactory.getLogger(KafkaMessages.class);
     static final SmtpReply NOT_STORED = SmtpReply.of(451, "4.3.0", "Cannot store the message now, try again later");
+    /** The brokers refuse the record for its size: trying again cannot help (the topic's limit fell since start). */
+    static final SmtpReply TOO_LARGE = SmtpReply.of(552, "5.3.4", "Message too big for the message store");
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
@@ -69,6 +73,7 @@ final class KafkaMessages implements SmtpStore.Open {
     private SmtpReply store(MailTransaction tx, InputStream content) throws IOException {
         byte[] value = withTraceHeaders(tx, content); // throws when the server refused the content: nothing sent
         String problem;
+        Throwable cause;
         try {
             Future<RecordMetadata> sent = producer.send(MessageRecord.of(topic, tx, value, Instant.now()));
             RecordMetadata m = sent.get(ackWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -77,18 +82,22 @@ final class KafkaMessages implements SmtpStore.Open {
                     m.offset());
             return SmtpReply.of(250, "2.0.0", "OK queued as " + tx.id());
         } catch (ExecutionException e) {
-            problem = String.valueOf(e.getCause());
+            cause = e.getCause();
+            problem = String.valueOf(cause);
         } catch (TimeoutException e) {
+            cause = e;
             problem = "no acknowledgement within " + ackWait;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            cause = e;
             problem = "interrupted while waiting for the acknowledgement";
         } catch (RuntimeException e) {
+            cause = e;
             problem = e.toString(); // send itself refused: the producer is closed, or the record is larger than it takes
         }
         failed.increment();
         log.warn("kafka store: message {} not stored in topic {}: {}", tx.id(), topic, problem);
-        return NOT_STORED;
+        return cause instanceof RecordTooLargeException ? TOO_LARGE : NOT_STORED;
     }
 
     private static byte[] withTraceHeaders(MailTransaction tx, InputStream content) throws IOException {

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +134,27 @@ class KafkaStoreTest {
             assertTrue(producer.errorNext(new NotEnoughReplicasException("fewer in-sync replicas than required")));
             assertEquals("451 4.3.0 Cannot store the message now, try again later", reply.get(20, TimeUnit.SECONDS));
             assertTrue(c.command("RSET").startsWith("250 "), "the session goes on");
+        }
+        assertEquals(0, records("acked"));
+        assertEquals(1, records("failed"));
+    }
+
+    @Test
+    void aRecordTheBrokersRefuseForItsSizeGets552NotATemporaryError() throws Exception {
+        MockProducer<byte[], byte[]> producer = producer(false);
+        try (SmtpLines c = start(producer)) {
+            sendUpToTheDot(c);
+            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return c.command(".");
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            awaitSent(producer, 1);
+            assertTrue(producer.errorNext(new RecordTooLargeException("the topic's max.message.bytes was lowered")));
+            assertEquals("552 5.3.4 Message too big for the message store", reply.get(20, TimeUnit.SECONDS),
+                    "a sender would retry a 451 for days; a size refusal is permanent");
         }
         assertEquals(0, records("acked"));
         assertEquals(1, records("failed"));
