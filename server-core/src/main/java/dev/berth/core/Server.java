@@ -666,6 +666,11 @@ public final class Server implements AutoCloseable {
         }
         a.meters().accepted(connection);
         connections.add(connection);
+        if (serving.isEmpty()) {
+            // a stop began between the check above and the add, and may have sent its drain before this connection
+            // was in the group: send it here (a second one is ignored), so that it is not left to the deadline
+            connection.pipeline().fireUserEventTriggered(Drain.EVENT);
+        }
         return true;
     }
 
