@@ -84,7 +84,12 @@ public final class SmtpModule implements ProtocolModule {
     public ProtocolService start(ServerContext server) {
         if (store != null) {
             SmtpStore.Open open = store.open(server, config);
-            return new SmtpService(limitedBy(open), open, server.meterRegistry(), open::close);
+            try {
+                return new SmtpService(limitedBy(open), open, server.meterRegistry(), open::close);
+            } catch (RuntimeException e) {
+                open.close(); // not yet a service the server would stop: close what the store opened here
+                throw e;
+            }
         }
         SmtpMessageHandlerFactory handlers = factory != null ? factory : maildirStore(server);
         return new SmtpService(config, handlers, server.meterRegistry(), () -> { });

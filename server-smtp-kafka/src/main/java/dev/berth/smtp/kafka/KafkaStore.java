@@ -30,6 +30,8 @@ public final class KafkaStore implements SmtpStore {
     private static final Logger log = LoggerFactory.getLogger(KafkaStore.class);
     /** The longest the store waits at start for the brokers to say how large a record may be. */
     static final Duration LIMIT_WAIT = Duration.ofSeconds(10);
+    /** The least time between the delivery timeout and the handler timeout (see {@code ProducerProperties.maxBlock}). */
+    static final Duration MIN_GAP = Duration.ofSeconds(2);
     /** The longest the producer's close waits for records still buffered when the server stops. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** Room per envelope line (a path, a name) in the record's headers and trace headers, beyond the line itself. */
@@ -70,6 +72,13 @@ public final class KafkaStore implements SmtpStore {
         if (delivery.compareTo(smtp.handlerTimeout()) >= 0) {
             throw new BerthException("--kafka-delivery-timeout (" + human(delivery) + ") must be shorter than"
                     + " --smtp-handler-timeout (" + human(smtp.handlerTimeout()) + ")", "kafka-delivery-timeout");
+        }
+        if (smtp.handlerTimeout().minus(delivery).compareTo(MIN_GAP) < 0) {
+            // half the gap is what a send may wait for buffer room or metadata: with less, sends fail at once
+            throw new BerthException("--kafka-delivery-timeout (" + human(delivery) + ") must be at least "
+                    + human(MIN_GAP) + " shorter than --smtp-handler-timeout (" + human(smtp.handlerTimeout())
+                    + "): the store needs that time to wait for the brokers' metadata and buffer room",
+                    "kafka-delivery-timeout");
         }
         Map<String, Object> properties = ProducerProperties.of(config, smtp.handlerTimeout());
         Producer<byte[], byte[]> producer;

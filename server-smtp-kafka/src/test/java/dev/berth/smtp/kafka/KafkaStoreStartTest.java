@@ -86,6 +86,16 @@ class KafkaStoreStartTest {
     }
 
     @Test
+    void aDeliveryTimeoutLessThanTwoSecondsShorterThanTheHandlerTimeoutFailsAtStartInOneLine() {
+        String[] r = launch("--smtp-store", "kafka", "--kafka-bootstrap", "127.0.0.1:1", "--kafka-delivery-timeout",
+                "19500ms", "--smtp-handler-timeout", "20s");
+        assertEquals(Integer.toString(Launcher.EXIT_CONFIG), r[0]);
+        assertTrue(r[2].startsWith("berth: --kafka-delivery-timeout (19500ms) must be at least 2s shorter than"
+                + " --smtp-handler-timeout (20s)"), r[2]);
+        assertEquals(1, r[2].lines().count(), r[2]);
+    }
+
+    @Test
     void producerSettingsKafkaRefusesFailAtStartInOneLine() throws IOException {
         // 10 s of request timeout cannot fit in a 5 s delivery timeout: Kafka's own check, in Berth's words
         Path file = Files.writeString(dir.resolve("producer.properties"), "request.timeout.ms=10000\n");
