@@ -110,9 +110,19 @@ public final class KafkaCluster implements TestWatcher, AfterAllCallback {
         node(id).kill();
     }
 
-    /** SIGKILL to every node: no broker and no controller left. */
+    /** SIGKILL to every node: no broker and no controller left; every node is killed before a failure is reported. */
     public void stopAll() {
-        nodes.forEach(KafkaNode::kill);
+        AssertionError first = null;
+        for (KafkaNode n : nodes) {
+            try {
+                n.kill();
+            } catch (AssertionError e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** {@code 127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3}, every node's broker listener. */
