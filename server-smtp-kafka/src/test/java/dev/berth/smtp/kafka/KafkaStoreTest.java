@@ -89,6 +89,17 @@ class KafkaStoreTest {
         return meters.get("berth.smtp.kafka.records").tag("result", result).counter().count();
     }
 
+    /** Sends the final dot and waits for its reply on another thread, so the test can act on the producer meanwhile. */
+    private static CompletableFuture<String> endDataAsync(SmtpLines c) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return c.command(".");
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
     private static void awaitSent(MockProducer<byte[], byte[]> producer, int count) throws InterruptedException {
         for (int i = 0; i < 1000 && producer.history().size() < count; i++) {
             Thread.sleep(10);
@@ -101,13 +112,7 @@ class KafkaStoreTest {
         MockProducer<byte[], byte[]> producer = producer(false);
         try (SmtpLines c = start(producer)) {
             sendUpToTheDot(c);
-            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return c.command(".");
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<String> reply = endDataAsync(c);
             awaitSent(producer, 1);
             assertFalse(reply.isDone() || c.replyWaiting(), "no reply while the record is not acknowledged");
             assertTrue(producer.completeNext());
@@ -123,13 +128,7 @@ class KafkaStoreTest {
         MockProducer<byte[], byte[]> producer = producer(false);
         try (SmtpLines c = start(producer)) {
             sendUpToTheDot(c);
-            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return c.command(".");
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<String> reply = endDataAsync(c);
             awaitSent(producer, 1);
             assertTrue(producer.errorNext(new NotEnoughReplicasException("fewer in-sync replicas than required")));
             assertEquals("451 4.3.0 Cannot store the message now, try again later", reply.get(20, TimeUnit.SECONDS));
@@ -144,13 +143,7 @@ class KafkaStoreTest {
         MockProducer<byte[], byte[]> producer = producer(false);
         try (SmtpLines c = start(producer)) {
             sendUpToTheDot(c);
-            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return c.command(".");
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<String> reply = endDataAsync(c);
             awaitSent(producer, 1);
             assertTrue(producer.errorNext(new RecordTooLargeException("the topic's max.message.bytes was lowered")));
             assertEquals("552 5.3.4 Message too big for the message store", reply.get(20, TimeUnit.SECONDS),
