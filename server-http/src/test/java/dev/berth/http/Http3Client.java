@@ -258,7 +258,8 @@ final class Http3Client implements AutoCloseable {
 
             @Override
             protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
-                if (headers == null) {
+                // a 1xx answer comes first in its own HEADERS frame: keep the final one
+                if (headers == null || headers.status().charAt(0) == '1') {
                     headers = frame.headers();
                 }
             }
@@ -321,7 +322,7 @@ final class Http3Client implements AutoCloseable {
     CompletableFuture<Answer> send(String method, String path, Map<String, String> headers, List<byte[]> chunks)
             throws Exception {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        QuicStreamChannel stream = Http3.newRequestStream(quic, collector(answer)).get(10, TimeUnit.SECONDS);
+        QuicStreamChannel stream = Http3.newRequestStream(quic, answerInto(answer)).get(10, TimeUnit.SECONDS);
         stream.closeFuture().addListener(f -> answer.completeExceptionally(new AssertionError("stream closed unanswered")));
         Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
         head.headers().method(method).path(path).authority(authority).scheme("https");
@@ -343,47 +344,6 @@ final class Http3Client implements AutoCloseable {
     /** A GET with request headers, waited for. */
     Answer get(String path, Map<String, String> headers) throws Exception {
         return send("GET", path, headers, List.of()).get(60, TimeUnit.SECONDS);
-    }
-
-    /** Gathers a stream's answer: its first HEADERS frame and every DATA frame, complete when the stream's input ends. */
-    private static Http3RequestStreamInboundHandler collector(CompletableFuture<Answer> answer) {
-        return new Http3RequestStreamInboundHandler() {
-            private Http3Headers headers;
-            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-            @Override
-            protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
-                // a 1xx answer comes first in its own HEADERS frame: keep the final one
-                if (headers == null || headers.status().charAt(0) == '1') {
-                    headers = frame.headers();
-                }
-            }
-
-            @Override
-            protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-                ByteBuf c = frame.content();
-                byte[] b = new byte[c.readableBytes()];
-                c.readBytes(b);
-                bytes.write(b, 0, b.length);
-                frame.release();
-            }
-
-            @Override
-            protected void channelInputClosed(ChannelHandlerContext ctx) {
-                if (headers == null) {
-                    answer.completeExceptionally(new AssertionError("the stream ended without a response"));
-                } else {
-                    answer.complete(new Answer(Integer.parseInt(headers.status().toString()), headers, bytes.toByteArray()));
-                }
-                ctx.close();
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                answer.completeExceptionally(cause);
-                ctx.close();
-            }
-        };
     }
 
     /** A GET, waited for. */
