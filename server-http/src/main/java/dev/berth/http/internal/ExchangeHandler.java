@@ -55,6 +55,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private final HttpService service;
     private final ConnectionContext connection;
+    /** The access log's client field, made once per connection (or stream) rather than per request. */
+    private String client;
     private final boolean http2;
     /** The protocol of a multiplexed stream ({@code HTTP/2.0}, {@code HTTP/3}); null for HTTP/1.x, named per request. */
     /** The protocol name of an HTTP/3 request stream, as the access log and {@code request.protocol()} give it. */
@@ -165,7 +167,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 String referer = head == null ? null : head.headers().get(HttpHeaderNames.REFERER);
                 String agent = head == null ? null : head.headers().get(HttpHeaderNames.USER_AGENT);
                 String protocol = streamProtocol != null ? streamProtocol : head == null ? "HTTP/1.1" : head.protocolVersion().text();
-                AccessLog.log(connection.remoteAddress(), requestLine(), status, bytes, referer, agent, protocol, nanos,
+                AccessLog.log(client(), head, status, bytes, referer, agent, protocol, nanos,
                         complete);
             }
             answerWritten();
@@ -196,10 +198,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
-        String requestLine() {
-            return head == null ? "-" : head.method() + " " + head.uri() + " " + head.protocolVersion();
-        }
-
         /** Releases the request's body and closes a response that will not be written now. */
         void drop() {
             release();
@@ -219,6 +217,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 body = null;
             }
         }
+    }
+
+    /** The access log's client field; the address a PROXY header gave is known before the first request ends. */
+    private String client() {
+        if (client == null) {
+            client = AccessLog.client(connection.remoteAddress());
+        }
+        return client;
     }
 
     /** {@code tls} is the connection's TLS session, or null: looked up once per connection, not per request. */
