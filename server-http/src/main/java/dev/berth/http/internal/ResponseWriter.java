@@ -137,11 +137,18 @@ final class ResponseWriter {
             }
         }
         expectBody(mode);
-        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         if (mode.sendfile) {
+            // head and body leave as full segments: the cork holds the head until sendfile adds to it
+            boolean corked = Cork.hold(ctx.channel());
+            ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
             ctx.write(new DefaultFileRegion(file, r.fileOffset(), length));
-            return last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
+            ChannelFuture done = last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
+            if (corked) {
+                done.addListener(f -> Cork.release(ctx.channel()));
+            }
+            return done;
         }
+        ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
         try {
             return last(ctx, mode, new HttpChunkedInput(new ChunkedNioFile(file, r.fileOffset(), length, CHUNK)));
         } catch (IOException e) {
