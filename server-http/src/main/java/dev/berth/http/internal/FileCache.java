@@ -5,12 +5,16 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
  * The static-file cache: request path to {@link ResolvedPath}, bounded in entries and bytes, each entry
  * used for at most the validity interval after the check that made it. Lookups take no lock and touch
  * no disk (event loops call them); checks run on the blocking pool, one at a time per path, and
- * requests for a path whose check began within the interval share that check.
+ * requests for a path whose check began within the interval share that check. A path in use is
+ * checked again ahead of time, when a request finds its entry in the last quarter of the interval
+ * ({@link #refreshDue}): that request is answered from the entry, still within the
+ * interval, and the requests after it find the new one, so a busy path never waits for the disk.
  *
  * <p>Eviction is CLOCK (second chance): entries sit in a ring in insertion order, a hit marks its
  * entry, and the evictor passes over a marked entry once (clearing the mark) before it removes it.
@@ -52,12 +56,19 @@ final class FileCache {
     private final int maxEntries;
     private final long validityNanos;
     private final boolean enabled;
+    /** {@link System#nanoTime()}, or a test's clock. */
+    private final LongSupplier clock;
     /** Guarded by this. */
     private final ArrayDeque<Node> ring = new ArrayDeque<>();
     private long bytes;
     private int entries;
 
     FileCache(long maxBytes, int maxEntries, long validityNanos) {
+        this(maxBytes, maxEntries, validityNanos, System::nanoTime);
+    }
+
+    FileCache(long maxBytes, int maxEntries, long validityNanos, LongSupplier clock) {
+        this.clock = clock;
         this.maxBytes = maxBytes;
         this.maxEntries = maxEntries;
         this.validityNanos = validityNanos;
@@ -71,13 +82,22 @@ final class FileCache {
             return null;
         }
         ResolvedPath v = n.value;
-        if (v == null || System.nanoTime() - v.checkedAt >= validityNanos) {
+        if (v == null || clock.getAsLong() - v.checkedAt >= validityNanos) {
             return null;
         }
         if (!n.referenced) {
             n.referenced = true;
         }
         return v;
+    }
+
+    /**
+     * True when {@code entry}, found fresh, is in the last quarter of its validity: the caller answers
+     * from it and starts a {@link #check} of its path (which joins one already running), whose result
+     * the requests after it use.
+     */
+    boolean refreshDue(ResolvedPath entry) {
+        return clock.getAsLong() - entry.checkedAt >= validityNanos - validityNanos / 4;
     }
 
     /**
@@ -90,7 +110,7 @@ final class FileCache {
 
     /** As {@link #check(String, Check, Executor)}; with {@code force}, always a new check (the entry was found stale). */
     CompletableFuture<ResolvedPath> check(String key, Check check, Executor pool, boolean force) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (!enabled) {
             return run(null, check, new Load(now), pool);
         }

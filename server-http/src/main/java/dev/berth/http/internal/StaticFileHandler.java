@@ -94,16 +94,26 @@ public final class StaticFileHandler implements HttpHandler {
             return CompletableFuture.completedFuture(early);
         }
         ResolvedPath fresh = cache.fresh(request.path());
-        return fresh != null ? answerWithoutDisk(request, fresh, 1) : check(request, false, 1);
+        if (fresh == null) {
+            return check(request, false, 1);
+        }
+        if (cache.refreshDue(fresh)) {
+            cache.check(request.path(), diskCheck(request), blocking, false); // ahead of time; not waited for
+        }
+        return answerWithoutDisk(request, fresh, 1);
     }
 
     /** Checks the path on the pool (a new check when {@code force}), then answers from what it found. */
     private CompletableFuture<HttpResponse> check(HttpRequest request, boolean force, int retries) {
-        String key = request.path();
-        List<String> segments = ((ServerRequest) request).target().segments();
-        boolean slash = key.endsWith("/");
-        return cache.check(key, (previous, at) -> resolver.resolve(segments, slash, previous, at), blocking, force)
+        return cache.check(request.path(), diskCheck(request), blocking, force)
                 .thenCompose(entry -> answerWithoutDisk(request, entry, retries));
+    }
+
+    /** The disk work that resolves {@code request}'s path, for the cache to run on the pool. */
+    private FileCache.Check diskCheck(HttpRequest request) {
+        List<String> segments = ((ServerRequest) request).target().segments();
+        boolean slash = request.path().endsWith("/");
+        return (previous, at) -> resolver.resolve(segments, slash, previous, at);
     }
 
     /** Answers on the calling thread when the entry allows, else on the pool; a stale entry is checked again. */

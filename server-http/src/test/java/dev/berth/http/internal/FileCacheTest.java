@@ -40,6 +40,38 @@ class FileCacheTest {
     }
 
     @Test
+    void aPathInUseIsCheckedAgainAheadSoItsRequestsNeverWaitAndNoEntryOutlivesTheValidity() {
+        long validity = TimeUnit.SECONDS.toNanos(1);
+        long[] now = {0};
+        FileCache cache = new FileCache(1 << 20, 100, validity, () -> now[0]);
+        cache.check("/a", notFound, NOW).join();
+        List<Runnable> queued = new ArrayList<>();
+
+        now[0] = validity / 2;
+        ResolvedPath first = cache.fresh("/a");
+        assertNotNull(first);
+        assertTrue(!cache.refreshDue(first), "an entry in the first three quarters of its validity is not checked again");
+
+        now[0] = validity * 8 / 10;
+        assertSame(first, cache.fresh("/a"), "in the last quarter the entry is still answered from");
+        assertTrue(cache.refreshDue(first));
+        CompletableFuture<ResolvedPath> ahead = cache.check("/a", notFound, queued::add);
+        assertSame(ahead, cache.check("/a", notFound, queued::add), "requests meanwhile join the one check");
+        assertEquals(1, queued.size());
+        queued.get(0).run();
+        assertEquals(2, checks.get());
+
+        now[0] = validity * 3 / 2;
+        ResolvedPath second = cache.fresh("/a");
+        assertNotNull(second, "past the first entry's validity, the entry checked ahead answers at once");
+        assertEquals(validity * 8 / 10, second.checkedAt, "it shows the disk as of its own check");
+        assertTrue(!cache.refreshDue(second));
+
+        now[0] = validity * 8 / 10 + validity;
+        assertNull(cache.fresh("/a"), "no entry is used past the validity after the check that made it");
+    }
+
+    @Test
     void aValidityOfZeroChecksEveryTime() {
         FileCache cache = new FileCache(1 << 20, 100, 0);
         for (int i = 0; i < 3; i++) {

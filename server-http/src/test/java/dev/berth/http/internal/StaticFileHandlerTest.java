@@ -65,6 +65,32 @@ class StaticFileHandlerTest {
     }
 
     @Test
+    void aRequestLateInTheValidityIsAnsweredAtOnceAndChecksThePathAheadForTheRequestsAfterIt() throws Exception {
+        Duration validity = Duration.ofSeconds(2);
+        StaticFileHandler h = handler(validity);
+        for (int attempt = 0; ; attempt++) {
+            handOffs.set(0);
+            long checked = System.nanoTime();
+            h.serve(get("/a.txt")).join();
+            Thread.sleep(validity.toMillis() * 8 / 10);
+            CompletableFuture<HttpResponse> late = h.serve(get("/a.txt"));
+            long age = System.nanoTime() - checked;
+            if (age >= validity.toNanos() && attempt < 3) {
+                Thread.sleep(validity.toMillis()); // this machine slept past the interval: start again
+                continue;
+            }
+            assertTrue(late.isDone(), "answered from the entry, which is still within its validity");
+            assertEquals("0123456789", text(late.join().bodyBuffer()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (handOffs.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(2, handOffs.get(), "and the path was checked again on the pool");
+            return;
+        }
+    }
+
+    @Test
     void aValidityOfZeroChecksTheDiskForEveryRequest() {
         StaticFileHandler h = handler(Duration.ZERO);
         for (int i = 0; i < 3; i++) {
