@@ -5,7 +5,7 @@ import dev.berth.core.internal.ConnectionLimiter;
 import dev.berth.core.internal.DatagramSizeFilter;
 import dev.berth.core.internal.DefaultConnectionContext;
 import dev.berth.core.internal.DrainReport;
-import dev.berth.core.internal.IdleTimeoutHandler;
+import dev.berth.core.internal.IdleBackpressureHandler;
 import dev.berth.core.internal.ProxyProtocolHandler;
 import dev.berth.core.internal.ReadyFile;
 import dev.berth.core.internal.TailHandler;
@@ -307,9 +307,10 @@ public final class Server implements AutoCloseable {
             ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh()));
         }
         if (!limits.idleTimeout().isZero()) {
-            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(limits.idleTimeout()));
+            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleBackpressureHandler(limits.idleTimeout()));
+        } else {
+            p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
         }
-        p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
         if (tls.map(t -> t.mode() == TlsMode.IMPLICIT).orElse(false)) {
             p.addLast(PipelineNames.TLS_HANDSHAKE_GATE, new TlsHandshakeGate());
         }
