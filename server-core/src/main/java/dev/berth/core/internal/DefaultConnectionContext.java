@@ -22,6 +22,12 @@ public final class DefaultConnectionContext implements ConnectionContext {
     private volatile List<ProxyTlv> tlvs = List.of();
     /** Where the TLS session comes from when it is not an {@code SslHandler}'s (QUIC's); null for that default. */
     private final Supplier<Optional<SSLSession>> tlsSession;
+    /** The neighbours in the {@link ConnectionRegistry}'s list of its event loop; only the registry touches them. */
+    DefaultConnectionContext registryPrev;
+    DefaultConnectionContext registryNext;
+    /** Who uncounts this connection when it closes (set by the registry), and whether it counted it. */
+    ConnectionLimiter limiter;
+    boolean counted;
 
     public DefaultConnectionContext(ListenerConfig listener, Channel channel, ServerContext server) {
         this(listener, channel, server, (InetSocketAddress) channel.remoteAddress(),
