@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * at once a connection that would go over either limit. Shared by every connection of a listener;
  * once a connection is counted it leaves that connection's pipeline, and the server's
  * {@link ConnectionRegistry} has it uncounted on close, so an idle connection carries nothing of it
- * but a flag in its context.
+ * but a reference in its context.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -34,6 +34,16 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    /*
+     * Which of the two a connection's context holds says whether this limiter counted it, without a flag of its own.
+     * The address is read back from the context: PROXY had set it before the connection was counted.
+     */
+    private final Release uncounted = c -> closedInMeters();
+    private final Release counted = c -> {
+        closedInMeters();
+        total.decrementAndGet();
+        release(c.remoteAddress().getAddress());
+    };
 
     public ConnectionLimiter(String listener, Limits limits) {
         this(listener, limits, null);
@@ -74,7 +84,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Counts {@code connection} (its client address read from its {@link ConnectionContext}) until {@link #released};
+     * Counts {@code connection} (its client address read from its {@link ConnectionContext}) until it closes;
      * false, counting it as refused, when it would go over a limit: the caller then closes it.
      */
     public boolean admit(Channel connection) {
@@ -101,23 +111,24 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             refused(connection, client, "the limit of " + maxPerIp + " connections per client address");
             return false;
         }
-        ((DefaultConnectionContext) ConnectionContext.of(connection)).counted = true;
+        ((DefaultConnectionContext) ConnectionContext.of(connection)).release = counted;
         return true;
     }
 
-    /**
-     * What the server's registry calls when {@code connection} closes: uncounts it if {@link #admit} counted it, and
-     * counts the close in the meters. The address is read back from the connection's context: PROXY had set it
-     * before the connection was counted.
-     */
-    void released(DefaultConnectionContext connection) {
+    /** What a connection's close releases, by the {@link ConnectionRegistry}; on the connection's event loop. */
+    @FunctionalInterface
+    interface Release {
+        void released(DefaultConnectionContext connection);
+    }
+
+    /** The release of a connection not counted (yet, or ever): its close is counted in the meters. */
+    Release uncounted() {
+        return uncounted;
+    }
+
+    private void closedInMeters() {
         if (meters != null) {
             meters.closed();
-        }
-        if (connection.counted) {
-            connection.counted = false;
-            total.decrementAndGet();
-            release(connection.remoteAddress().getAddress());
         }
     }
 

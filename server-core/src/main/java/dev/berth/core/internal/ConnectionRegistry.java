@@ -34,12 +34,14 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Adds {@code connection} (set up by core); when it closes, it leaves and {@code limiter} releases it
-     * ({@link ConnectionLimiter#released}).
+     * Adds {@code connection} (set up by core); when it closes, it leaves and {@code limiter} releases it: counts the
+     * close in its meters, and uncounts it if it had {@link ConnectionLimiter#admit admitted} it.
      */
     public void add(DefaultConnectionContext connection, ConnectionLimiter limiter) {
         Channel ch = connection.channel();
-        connection.limiter = limiter;
+        if (connection.release == null) { // a module's connection is admitted, and counted, before it is added
+            connection.release = limiter.uncounted();
+        }
         Loop l = loops.computeIfAbsent(ch.eventLoop(), k -> new Loop());
         synchronized (l) {
             connection.registryNext = l.first;
@@ -68,10 +70,7 @@ public final class ConnectionRegistry {
             c.registryNext = null;
         }
         open.decrementAndGet();
-        ConnectionLimiter limiter = c.limiter;
-        if (limiter != null) {
-            limiter.released(c);
-        }
+        c.release.released(c);
     }
 
     /** Connections open now. */
