@@ -78,6 +78,10 @@ final class IdleSweep implements Runnable {
         }
     }
 
+    private boolean inList(IdleTimeoutHandler h) {
+        return h.sweepPrev != null || first == h;
+    }
+
     private void end() {
         if (next != null) {
             next.cancel(false);
@@ -104,8 +108,12 @@ final class IdleSweep implements Runnable {
         for (IdleTimeoutHandler h = first; h != null; ) {
             IdleTimeoutHandler after = h.sweepNext;
             long deadline = h.check(now);
-            if (h.sweepPrev != null || first == h) { // still in the list
+            if (inList(h)) {
                 earliest = Math.min(earliest, deadline);
+            }
+            if (after != null && !inList(after)) {
+                // The event closed a later connection too: walk again from the start (a handler just checked is not due).
+                after = first;
             }
             h = after;
         }
@@ -113,7 +121,7 @@ final class IdleSweep implements Runnable {
             end();
             return;
         }
-        long at = Math.max(earliest, now + periodNanos);
+        long at = earliest == Long.MAX_VALUE ? now + periodNanos : Math.max(earliest, now + periodNanos);
         if (next == null || at < nextAt) { // a handler that joined during the walk may have scheduled a later check
             schedule(at);
         }

@@ -107,6 +107,27 @@ class IdleTimeoutHandlerTest {
     }
 
     @Test
+    void aTimerThatAnotherTimersEventRemovesDuringTheSweepDoesNotFire() {
+        List<Object> second = new ArrayList<>();
+        ch.pipeline().addFirst(new IdleTimeoutHandler(Duration.ofSeconds(1)), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                second.add(evt);
+                // Joined later, this timer is checked first; its event takes the other timer out of the pipeline.
+                String other = IdleTimeoutHandler.class.getSimpleName() + "#0";
+                if (ctx.pipeline().get(other) != null) {
+                    ctx.pipeline().remove(other);
+                }
+            }
+        });
+        advance(1000);
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT), second);
+        assertTrue(events.isEmpty(), "the removed timer fired nothing");
+        advance(1000);
+        assertEquals(2, second.size(), "the sweep goes on for the timer left");
+    }
+
+    @Test
     void theSweepPeriodIsAQuarterOfTheTimeoutAtMostOneSecond() {
         assertEquals(TimeUnit.MILLISECONDS.toNanos(250), IdleSweep.periodFor(TimeUnit.SECONDS.toNanos(1)));
         assertEquals(TimeUnit.SECONDS.toNanos(1), IdleSweep.periodFor(TimeUnit.SECONDS.toNanos(300)));
