@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The handlers form a list through their own fields (no node objects), touched only on the loop's
  * thread. After a check the next one is due at the earliest deadline, but no sooner than one period after
- * the check (the period is a quarter of the shortest timeout on the loop, at most one second), so a loop
+ * the check (the period is a quarter of the shortest timeout that joined the sweep, at most one second), so a loop
  * with many connections whose deadlines are spread out is walked at most once a period: an idle event
  * comes at its timeout, or up to one period later. The sweep ends when its last handler leaves.
  */
