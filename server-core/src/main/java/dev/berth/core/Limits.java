@@ -53,7 +53,11 @@ public final class Limits {
         return maxConnectionsPerIp;
     }
 
-    /** Time without reads or writes after which a connection is closed; zero turns the timeout off. */
+    /**
+     * Time without reads or writes after which a connection is closed; zero turns the timeout off. One sweep per
+     * event loop checks its connections, so the close comes at the timeout or up to a quarter of it (at most one
+     * second) later.
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }

@@ -14,8 +14,11 @@ package dev.berth.core;
  *       when the first bytes are a ClientHello);</li>
  *   <li>{@link #CONNECTION_LIMIT}: closes a connection over the total or per-address limit, and
  *       removes itself once the connection is counted;</li>
- *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout;</li>
- *   <li>{@link #BACKPRESSURE}: stops reading while the channel is not writable;</li>
+ *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout, and stops
+ *       reading while the channel is not writable (one handler for both, so that an idle connection carries
+ *       one);</li>
+ *   <li>{@link #BACKPRESSURE}, only when the idle timeout is zero: stops reading while the channel is not
+ *       writable;</li>
  *   <li>{@link #TLS_HANDSHAKE_GATE} (IMPLICIT mode): holds {@code channelActive} back from the protocol until
  *       the TLS handshake has succeeded, so the protocol's first write is always encrypted;</li>
  *   <li>the protocol module's handlers;</li>

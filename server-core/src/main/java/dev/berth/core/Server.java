@@ -2,10 +2,11 @@ package dev.berth.core;
 
 import dev.berth.core.internal.BackpressureHandler;
 import dev.berth.core.internal.ConnectionLimiter;
+import dev.berth.core.internal.ConnectionRegistry;
 import dev.berth.core.internal.DatagramSizeFilter;
 import dev.berth.core.internal.DefaultConnectionContext;
 import dev.berth.core.internal.DrainReport;
-import dev.berth.core.internal.IdleTimeoutHandler;
+import dev.berth.core.internal.IdleBackpressureHandler;
 import dev.berth.core.internal.ProxyProtocolHandler;
 import dev.berth.core.internal.ReadyFile;
 import dev.berth.core.internal.TailHandler;
@@ -85,7 +86,7 @@ public final class Server implements AutoCloseable {
     private final Map<String, Limits> liveLimits = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each TLS listener's TLS for the connections it accepts next: set at bind, replaced by {@link #updateTls}. */
     private final Map<String, ListenerTls> liveTls = new java.util.concurrent.ConcurrentHashMap<>();
-    private ChannelGroup connections;
+    private ConnectionRegistry connections;
     private Transports transports;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
@@ -130,7 +131,7 @@ public final class Server implements AutoCloseable {
         try {
             transports = Transports.choose(config.ioTransport());
             log.info("transport {}", transports.displayName());
-            connections = new DefaultChannelGroup("berth-connections", GlobalEventExecutor.INSTANCE);
+            connections = new ConnectionRegistry();
             acceptors = transports.newGroup(1, "berth-accept");
             int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads()
                     : Runtime.getRuntime().availableProcessors() * 2;
@@ -219,7 +220,7 @@ public final class Server implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            connectionMeters.accepted(ch);
+                            connectionMeters.accepted();
                             initConnection(ch, l, service, context, listenerTls, limiter, untrustedProxy);
                         }
                     });
@@ -292,7 +293,7 @@ public final class Server implements AutoCloseable {
         Optional<ListenerTls> tls = bound.map(t -> liveTls.getOrDefault(l.name(), t));
         DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
         ch.attr(ConnectionContext.KEY).set(c);
-        connections.add(ch);
+        connections.add(c, limiter);
         ChannelPipeline p = ch.pipeline();
         if (l.proxyProtocol().mode() != ProxyProtocol.OFF) {
             p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c, untrustedProxy));
@@ -307,9 +308,10 @@ public final class Server implements AutoCloseable {
             ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh()));
         }
         if (!limits.idleTimeout().isZero()) {
-            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleTimeoutHandler(limits.idleTimeout()));
+            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleBackpressureHandler(limits.idleTimeout()));
+        } else {
+            p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
         }
-        p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
         if (tls.map(t -> t.mode() == TlsMode.IMPLICIT).orElse(false)) {
             p.addLast(PipelineNames.TLS_HANDSHAKE_GATE, new TlsHandshakeGate());
         }
@@ -493,14 +495,8 @@ public final class Server implements AutoCloseable {
         if (live > 0) {
             log.info("stopping: draining {} connection(s), up to {}", live, deadline);
         }
-        for (Channel ch : connections) {
-            ch.eventLoop().execute(() -> {
-                if (ch.isActive()) {
-                    ch.pipeline().fireUserEventTriggered(Drain.EVENT);
-                }
-            });
-        }
-        while (!connections.isEmpty() && System.nanoTime() < end) {
+        connections.fireUserEvent(Drain.EVENT);
+        while (connections.size() > 0 && System.nanoTime() < end) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -508,14 +504,14 @@ public final class Server implements AutoCloseable {
                 break;
             }
         }
-        boolean clean = connections.isEmpty();
+        boolean clean = connections.size() == 0;
         if (!clean) {
-            DrainReport cut = DrainReport.of(new ArrayList<>(connections));
+            DrainReport cut = DrainReport.of(connections.snapshot());
             log.warn("stopping: the {} drain deadline cuts {}", deadline, cut.summary());
             for (String line : cut.details()) {
                 log.warn("stopping: cut {}", line);
             }
-            connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            connections.closeAll(2000);
         } else if (live > 0) {
             log.info("stopping: every connection finished within the drain deadline");
         }
@@ -578,7 +574,7 @@ public final class Server implements AutoCloseable {
             ch.close();
         }
         if (connections != null) {
-            connections.close();
+            connections.closeAll(0);
         }
         if (acceptors != null) {
             acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -664,8 +660,8 @@ public final class Server implements AutoCloseable {
         if (!a.limiter().admit(connection)) {
             return false;
         }
-        a.meters().accepted(connection);
-        connections.add(connection);
+        a.meters().accepted();
+        connections.add((DefaultConnectionContext) ConnectionContext.of(connection), a.limiter());
         if (serving.isEmpty()) {
             // a stop began between the check above and the add, and may have sent its drain before this connection
             // was in the group: send it here (a second one is ignored), so that it is not left to the deadline

@@ -2,10 +2,12 @@ package dev.berth.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.internal.IdleBackpressureHandler;
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.testing.LineClient;
@@ -129,7 +131,7 @@ class LimitsTest {
     }
 
     @Test
-    void aCountedConnectionKeepsItsIdleTimerAndBackpressureButNotTheLimiter() throws Exception {
+    void aCountedConnectionKeepsItsIdleTimerWithBackpressureInOneHandlerButNotTheLimiter() throws Exception {
         Flood flood = new Flood();
         try (Server server = Server.builder().module(flood).shutdownTimeout(Duration.ofSeconds(1))
                 .listener(ListenerConfig.tcp("flood").host("127.0.0.1").port(0).build()).build().start();
@@ -140,19 +142,29 @@ class LimitsTest {
             ChannelPipeline p = flood.channel.get().pipeline();
             // The limiter only counts at connect and uncounts at close: an idle connection need not carry it.
             assertNull(p.get(PipelineNames.CONNECTION_LIMIT));
-            assertNotNull(p.get(PipelineNames.IDLE_TIMEOUT));
-            assertNotNull(p.get(PipelineNames.BACKPRESSURE));
+            // One handler for the idle timer and backpressure: an idle connection pays for one pipeline context.
+            assertInstanceOf(IdleBackpressureHandler.class, p.get(PipelineNames.IDLE_TIMEOUT));
+            assertNull(p.get(PipelineNames.BACKPRESSURE));
             assertNotNull(p.get(PipelineNames.TAIL));
         }
     }
 
     @Test
     void aClientThatWritesFastAndNeverReadsLeavesTheServersBufferBounded() throws Exception {
+        floodLeavesTheBufferBounded(Limits.DEFAULTS.idleTimeout());
+    }
+
+    @Test
+    void withoutAnIdleTimeoutTheBackpressureHandlerAloneKeepsTheServersBufferBounded() throws Exception {
+        floodLeavesTheBufferBounded(Duration.ZERO);
+    }
+
+    private void floodLeavesTheBufferBounded(Duration idleTimeout) throws Exception {
         Flood flood = new Flood();
         int high = 256 * 1024;
         try (Server server = Server.builder().module(flood).shutdownTimeout(Duration.ofSeconds(1))
                 .listener(ListenerConfig.tcp("flood").host("127.0.0.1").port(0)
-                        .limits(Limits.DEFAULTS.withWriteBuffer(high / 2, high)).build())
+                        .limits(Limits.DEFAULTS.withWriteBuffer(high / 2, high).withIdleTimeout(idleTimeout)).build())
                 .build().start();
              Socket s = new Socket()) {
             s.setReceiveBufferSize(16 * 1024);
@@ -180,6 +192,7 @@ class LimitsTest {
                 last = now;
             }
             Channel ch = flood.channel.get();
+            assertEquals(idleTimeout.isZero(), ch.pipeline().get(PipelineNames.BACKPRESSURE) != null);
             assertFalse(ch.config().isAutoRead(), "the server paused reading while it could not write");
             assertFalse(ch.isWritable());
             long pending = ch.unsafe().outboundBuffer() == null ? 0 : ch.unsafe().outboundBuffer().totalPendingWriteBytes();

@@ -1,5 +1,7 @@
 package dev.berth.echo;
 
+import dev.berth.echo.internal.TrafficMeter;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -68,8 +70,18 @@ final class DrainedEcho extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete();
     }
 
+    /** The listener's traffic meter, which counts what is read and dropped too; null: not metered. */
+    private final TrafficMeter meter;
+
+    DrainedEcho(TrafficMeter meter) {
+        this.meter = meter;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (meter != null && msg instanceof ByteBuf) {
+            meter.read(((ByteBuf) msg).readableBytes());
+        }
         ReferenceCountUtil.release(msg);
     }
 

@@ -12,7 +12,9 @@ import dev.berth.core.tls.TlsMode;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The echo protocol of RFC 862: whatever a client sends over TCP, or in a UDP datagram, comes back
@@ -44,10 +46,23 @@ public final class EchoModule implements ProtocolModule {
         return EnumSet.of(TlsMode.NONE, TlsMode.IMPLICIT, TlsMode.OPTIONAL);
     }
 
-    /** Counts each listener's traffic ({@code berth.echo.bytes}, {@code berth.echo.datagrams}) in the server's registry. */
+    /**
+     * Counts each listener's traffic ({@code berth.echo.bytes}, {@code berth.echo.datagrams}) in the server's
+     * registry: over UDP with the meter in the pipeline, over TCP in the echo handler itself, so that an idle
+     * connection does not carry a pipeline context for it.
+     */
     @Override
     public ProtocolService start(ServerContext server) {
-        return TrafficMeter.metered(server.meterRegistry(), this::initPipeline);
+        ProtocolService datagrams = TrafficMeter.metered(server.meterRegistry(), this::initPipeline);
+        Map<String, StreamEchoHandler> streams = new ConcurrentHashMap<>();
+        return (pipeline, connection) -> {
+            if (connection.listener().transport() == Transport.UDP) {
+                datagrams.initPipeline(pipeline, connection);
+                return;
+            }
+            initStream(pipeline, connection, streams.computeIfAbsent(connection.listener().name(),
+                    l -> new StreamEchoHandler(TrafficMeter.of(server.meterRegistry(), l))));
+        };
     }
 
     @Override
@@ -56,6 +71,10 @@ public final class EchoModule implements ProtocolModule {
             pipeline.addLast(HANDLER, new DatagramEchoHandler());
             return;
         }
+        initStream(pipeline, connection, StreamEchoHandler.INSTANCE);
+    }
+
+    private static void initStream(ChannelPipeline pipeline, ConnectionContext connection, StreamEchoHandler echo) {
         // A client that shuts down its write side still expects the rest of its echo: without this
         // option Netty would close the whole connection on the client's FIN.
         connection.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -66,6 +85,6 @@ public final class EchoModule implements ProtocolModule {
             pipeline.addBefore(tls, TlsRecordSplitter.NAME, new TlsRecordSplitter());
         }
         EchoProgress.track(connection.channel());
-        pipeline.addLast(HANDLER, StreamEchoHandler.INSTANCE);
+        pipeline.addLast(HANDLER, echo);
     }
 }

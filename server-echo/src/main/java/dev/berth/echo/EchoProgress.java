@@ -24,7 +24,7 @@ final class EchoProgress implements Supplier<String> {
 
     /** Adds {@code bytes} read on {@code channel}, if it is tracked; on the channel's event loop. */
     static void read(Channel channel, int bytes) {
-        Supplier<String> d = channel.attr(Drain.IN_FLIGHT).get();
+        Supplier<String> d = Drain.inFlight(channel);
         if (d instanceof EchoProgress) {
             ((EchoProgress) d).read += bytes;
         }

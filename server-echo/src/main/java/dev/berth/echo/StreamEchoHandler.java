@@ -1,6 +1,7 @@
 package dev.berth.echo;
 
 import dev.berth.core.spi.Drain;
+import dev.berth.echo.internal.TrafficMeter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -21,22 +22,34 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
  * against the channel's write-buffer watermarks, and core's backpressure handler stops reading
  * while they are above the high one.
  *
- * <p>It keeps no state, so one instance serves every connection (an idle connection should cost
- * little): once the echo is finishing it leaves the pipeline, and whatever the client still sends
- * goes on to the pipeline's end, which releases it unanswered.
+ * <p>It keeps no state of a connection's, so one instance serves every connection of a listener (an idle
+ * connection should cost little), and it counts the listener's traffic meter itself rather than have a
+ * meter handler in every pipeline: once the echo is finishing it leaves the pipeline, and whatever the
+ * client still sends goes on to the pipeline's end, which releases it unanswered.
  */
 @ChannelHandler.Sharable
 public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
-    /** The one instance, shared by every connection. */
-    public static final StreamEchoHandler INSTANCE = new StreamEchoHandler();
+    /** The instance without traffic meters, shared by every connection. */
+    public static final StreamEchoHandler INSTANCE = new StreamEchoHandler(null);
 
-    private StreamEchoHandler() {
+    /** The listener's traffic meter, counted here rather than by a handler of its own; null: not metered. */
+    private final TrafficMeter meter;
+
+    /** A handler, shared by a listener's connections, that counts their traffic in {@code meter} (null: does not). */
+    StreamEchoHandler(TrafficMeter meter) {
+        this.meter = meter;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {
-            EchoProgress.read(ctx.channel(), ((ByteBuf) msg).readableBytes());
+            int n = ((ByteBuf) msg).readableBytes();
+            EchoProgress.read(ctx.channel(), n);
+            if (meter != null) {
+                // Read, and written back whole in the same breath.
+                meter.read(n);
+                meter.written(n);
+            }
         }
         // Flushed once per read burst in channelReadComplete, not once per buffer.
         ctx.write(msg, ctx.voidPromise());
@@ -58,7 +71,7 @@ public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
         if (evt == Drain.EVENT) {
             // The client may still be sending: end the server's side after the echo, and close once the client ends its own.
             ChannelFuture sent = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-            ctx.pipeline().replace(this, EchoModule.HANDLER, new DrainedEcho());
+            ctx.pipeline().replace(this, EchoModule.HANDLER, new DrainedEcho(meter));
             DrainedEcho.endServerSide(ctx.channel(), sent);
             return;
         }

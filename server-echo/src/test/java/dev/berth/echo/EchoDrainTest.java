@@ -179,7 +179,7 @@ class EchoDrainTest {
 
     /** What the connection tells a drain deadline, asked on its event loop as the server asks. */
     private static String describe(Channel ch) throws Exception {
-        return ch.eventLoop().submit(() -> ch.attr(Drain.IN_FLIGHT).get().get()).get(10, TimeUnit.SECONDS);
+        return ch.eventLoop().submit(() -> Drain.inFlight(ch).get()).get(10, TimeUnit.SECONDS);
     }
 
     private static void fill(ByteBuffer b, long offset) {

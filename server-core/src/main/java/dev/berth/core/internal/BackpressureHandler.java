@@ -32,7 +32,8 @@ public final class BackpressureHandler extends ChannelInboundHandlerAdapter {
         update(ctx);
     }
 
-    private static void update(ChannelHandlerContext ctx) {
+    /** Pauses or resumes reading by the channel's writability; also what {@link IdleBackpressureHandler} applies. */
+    static void update(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             ReadPause.resume(ctx.channel(), UNWRITABLE);
         } else {

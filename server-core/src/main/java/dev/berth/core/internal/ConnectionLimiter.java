@@ -5,7 +5,6 @@ import dev.berth.core.Limits;
 import dev.berth.core.internal.metrics.ListenerMeters;
 import dev.berth.core.spi.ConnectionContext;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts a listener's open connections, in total and per client address (after PROXY), and closes
  * at once a connection that would go over either limit. Shared by every connection of a listener;
- * once a connection is counted it leaves that connection's pipeline, and one listener shared by
- * every connection uncounts it on close, so an idle connection carries nothing of it.
+ * once a connection is counted it leaves that connection's pipeline, and the server's
+ * {@link ConnectionRegistry} has it uncounted on close, so an idle connection carries nothing of it
+ * but a reference in its context.
  */
 @ChannelHandler.Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -34,10 +34,15 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
-    // The address is read back from the connection's context: PROXY has set it before channelActive got here.
-    private final ChannelFutureListener uncount = f -> {
+    /*
+     * Which of the two a connection's context holds says whether this limiter counted it, without a flag of its own.
+     * The address is read back from the context: PROXY had set it before the connection was counted.
+     */
+    private final Release uncounted = c -> closedInMeters();
+    private final Release counted = c -> {
+        closedInMeters();
         total.decrementAndGet();
-        release(ConnectionContext.of(f.channel()).remoteAddress().getAddress());
+        release(c.remoteAddress().getAddress());
     };
 
     public ConnectionLimiter(String listener, Limits limits) {
@@ -79,8 +84,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Counts {@code connection} (its client address read from its {@link ConnectionContext}) and uncounts it when it
-     * closes; false, counting it as refused, when it would go over a limit: the caller then closes it.
+     * Counts {@code connection} (its client address read from its {@link ConnectionContext}) until it closes;
+     * false, counting it as refused, when it would go over a limit: the caller then closes it.
      */
     public boolean admit(Channel connection) {
         InetAddress client = ConnectionContext.of(connection).remoteAddress().getAddress();
@@ -106,8 +111,25 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             refused(connection, client, "the limit of " + maxPerIp + " connections per client address");
             return false;
         }
-        connection.closeFuture().addListener(uncount);
+        ((DefaultConnectionContext) ConnectionContext.of(connection)).release = counted;
         return true;
+    }
+
+    /** What a connection's close releases, by the {@link ConnectionRegistry}; on the connection's event loop. */
+    @FunctionalInterface
+    interface Release {
+        void released(DefaultConnectionContext connection);
+    }
+
+    /** The release of a connection not counted (yet, or ever): its close is counted in the meters. */
+    Release uncounted() {
+        return uncounted;
+    }
+
+    private void closedInMeters() {
+        if (meters != null) {
+            meters.closed();
+        }
     }
 
     private void release(InetAddress client) {

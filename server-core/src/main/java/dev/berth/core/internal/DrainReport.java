@@ -68,7 +68,7 @@ public final class DrainReport {
     }
 
     private static Connection read(Channel ch) {
-        Supplier<String> d = ch.attr(Drain.IN_FLIGHT).get();
+        Supplier<String> d = Drain.inFlight(ch);
         String inFlight = null;
         if (d != null) {
             try {

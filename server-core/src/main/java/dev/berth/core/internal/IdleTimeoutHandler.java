@@ -3,26 +3,31 @@ package dev.berth.core.internal;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.concurrent.Future;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fires an {@code IdleStateEvent} (all-idle) when a connection has neither read nor written for the
  * idle timeout. A protocol handler may answer it in its own terms; otherwise {@link TailHandler} closes.
  *
  * <p>Written for idle connections to cost little: Netty's {@code IdleStateHandler} keeps three timers'
- * worth of state and puts a listener on every write; this one keeps one time stamp and one timer, and
- * is itself the timer's task. A write counts when it is flushed, and again each time the peer takes
- * enough of the output for the channel to turn writable, so a slow but moving reader is not idle.
+ * worth of state and puts a listener on every write; this one keeps one time stamp and has no timer of
+ * its own: its event loop's one sweep checks it, so the event comes at the timeout or up to one sweep
+ * period later (a quarter of the shortest timeout on the loop, at most one second). A
+ * write counts when it is flushed, and again each time the peer takes enough of the output for the channel
+ * to turn writable, so a slow but moving reader is not idle. Once fired, the next event comes one timeout
+ * later if nothing moved meanwhile.
  */
-public final class IdleTimeoutHandler extends ChannelDuplexHandler implements Runnable {
+public class IdleTimeoutHandler extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private ChannelHandlerContext ctx;
-    private Future<?> timer;
-    private long lastActivity;
+    private IdleSweep sweep;
+    /** The start of the current idle period: the last activity, or the last event fired. */
+    private long since;
     private boolean reading;
     private boolean fired;
+    /** The neighbours in the sweep's list; only the sweep touches them. */
+    IdleTimeoutHandler sweepPrev;
+    IdleTimeoutHandler sweepNext;
 
     public IdleTimeoutHandler(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
@@ -87,22 +92,25 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler implements Ru
         ctx.flush();
     }
 
-    /** The timer: fires the event when nothing moved for the timeout, else waits for the rest of it. */
-    @Override
-    public void run() {
+    /**
+     * The sweep's check at {@code now}: fires the event when nothing moved for the timeout (and starts the
+     * next idle period); returns when this connection is next due.
+     */
+    final long check(long now) {
         ChannelHandlerContext c = ctx;
         if (c == null || !c.channel().isOpen()) {
-            return;
+            stop();
+            return Long.MAX_VALUE;
         }
-        long left = reading ? timeoutNanos : timeoutNanos - (now() - lastActivity);
-        if (left > 0) {
-            timer = c.executor().schedule(this, left, TimeUnit.NANOSECONDS);
-            return;
+        if (reading || now - since < timeoutNanos) {
+            // A read under way counts as activity, as it did for the timer this sweep replaced.
+            return reading ? now + timeoutNanos : since + timeoutNanos;
         }
-        timer = c.executor().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+        since = now;
         IdleStateEvent event = fired ? IdleStateEvent.ALL_IDLE_STATE_EVENT : IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT;
         fired = true;
         c.fireUserEventTriggered(event);
+        return now + timeoutNanos;
     }
 
     private void start(ChannelHandlerContext ctx) {
@@ -110,20 +118,20 @@ public final class IdleTimeoutHandler extends ChannelDuplexHandler implements Ru
             return;
         }
         this.ctx = ctx;
-        lastActivity = now();
-        timer = ctx.executor().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
+        since = now();
+        sweep = IdleSweep.join(ctx.executor(), this, timeoutNanos, since + timeoutNanos);
     }
 
     private void stop() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        if (sweep != null) {
+            sweep.leave(this);
+            sweep = null;
         }
     }
 
     private void touch() {
         if (ctx != null) {
-            lastActivity = now();
+            since = now();
             fired = false;
         }
     }

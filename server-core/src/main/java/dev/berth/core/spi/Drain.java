@@ -1,5 +1,6 @@
 package dev.berth.core.spi;
 
+import dev.berth.core.internal.DefaultConnectionContext;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.function.Supplier;
@@ -16,7 +17,7 @@ public final class Drain {
     /** The single event instance. */
     public static final Drain EVENT = new Drain();
 
-    /** Where {@link #describeInFlight} keeps a connection's description. */
+    /** Where {@link #describeInFlight} keeps the description of a channel core did not set up (in tests). */
     public static final AttributeKey<Supplier<String>> IN_FLIGHT = AttributeKey.valueOf("berth.drain.inFlight");
 
     /**
@@ -25,7 +26,22 @@ public final class Drain {
      * deadline cuts it; the supplier runs on the channel's event loop and returns null when idle.
      */
     public static void describeInFlight(Channel channel, Supplier<String> description) {
-        channel.attr(IN_FLIGHT).set(description);
+        // A connection core set up keeps it in its context, which costs an idle connection no attribute.
+        if (channel.hasAttr(ConnectionContext.KEY)
+                && channel.attr(ConnectionContext.KEY).get() instanceof DefaultConnectionContext c) {
+            c.describeInFlight(description);
+        } else {
+            channel.attr(IN_FLIGHT).set(description);
+        }
+    }
+
+    /** What {@link #describeInFlight} was given for {@code channel}; null when nothing was. */
+    public static Supplier<String> inFlight(Channel channel) {
+        if (channel.hasAttr(ConnectionContext.KEY)
+                && channel.attr(ConnectionContext.KEY).get() instanceof DefaultConnectionContext c) {
+            return c.inFlight();
+        }
+        return channel.hasAttr(IN_FLIGHT) ? channel.attr(IN_FLIGHT).get() : null;
     }
 
     private Drain() {

@@ -87,6 +87,53 @@ class IdleTimeoutHandlerTest {
     }
 
     @Test
+    void handlersOnOneLoopShareOneSweepAndEachFiresWithinAQuarterOfItsTimeout() {
+        List<Object> shorter = new ArrayList<>();
+        // A second timer on the same loop (400 ms), ahead of the first in the pipeline: the sweep now checks
+        // at least every 100 ms, and each handler fires when its own timeout ends.
+        ch.pipeline().addFirst(new IdleTimeoutHandler(Duration.ofMillis(400)), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                shorter.add(evt);
+            }
+        });
+        advance(399);
+        assertTrue(shorter.isEmpty(), "not before its timeout");
+        advance(101); // the sweep's period for 400 ms is 100 ms
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT), shorter);
+        assertTrue(events.isEmpty(), "the 1 s timer has not ended");
+        advance(600);
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT), events, "the 1 s timer fired on time");
+    }
+
+    @Test
+    void aTimerThatAnotherTimersEventRemovesDuringTheSweepDoesNotFire() {
+        List<Object> second = new ArrayList<>();
+        ch.pipeline().addFirst(new IdleTimeoutHandler(Duration.ofSeconds(1)), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                second.add(evt);
+                // Joined later, this timer is checked first; its event takes the other timer out of the pipeline.
+                String other = IdleTimeoutHandler.class.getSimpleName() + "#0";
+                if (ctx.pipeline().get(other) != null) {
+                    ctx.pipeline().remove(other);
+                }
+            }
+        });
+        advance(1000);
+        assertEquals(List.of(IdleStateEvent.FIRST_ALL_IDLE_STATE_EVENT), second);
+        assertTrue(events.isEmpty(), "the removed timer fired nothing");
+        advance(1000);
+        assertEquals(2, second.size(), "the sweep goes on for the timer left");
+    }
+
+    @Test
+    void theSweepPeriodIsAQuarterOfTheTimeoutAtMostOneSecond() {
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(250), IdleSweep.periodFor(TimeUnit.SECONDS.toNanos(1)));
+        assertEquals(TimeUnit.SECONDS.toNanos(1), IdleSweep.periodFor(TimeUnit.SECONDS.toNanos(300)));
+    }
+
+    @Test
     void aClosedConnectionLeavesNoTimerBehind() {
         ch.close();
         advance(5000);

@@ -41,6 +41,28 @@ public final class TrafficMeter extends ChannelDuplexHandler {
     }
 
     /**
+     * A listener's meter, to be counted by a protocol handler itself ({@link #read}, {@link #written}) instead of
+     * standing in the pipeline, where it would cost each connection a pipeline context.
+     */
+    public static TrafficMeter of(MeterRegistry registry, String listener) {
+        return new TrafficMeter(registry, listener);
+    }
+
+    /** Counts {@code bytes} read from a client of this meter's listener. */
+    public void read(int bytes) {
+        if (bytes > 0) {
+            bytesIn.increment(bytes);
+        }
+    }
+
+    /** Counts {@code bytes} written to a client of this meter's listener. */
+    public void written(int bytes) {
+        if (bytes > 0) {
+            bytesOut.increment(bytes);
+        }
+    }
+
+    /**
      * A service that puts a listener's meter (made once per listener) before the handlers {@code protocol}
      * adds to each connection.
      */

@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -22,11 +20,6 @@ public final class ListenerMeters {
     private final Counter perIpLimit;
     private final Counter untrustedProxy;
     private final AtomicInteger active = new AtomicInteger();
-    // One listener for every connection of the listener: closing costs no allocation.
-    private final ChannelFutureListener onClose = f -> {
-        active.decrementAndGet();
-        closedOne();
-    };
 
     ListenerMeters(MeterRegistry registry, String listener, String protocol, Consumer<Meter> ownGauge) {
         Tags tags = Tags.of("listener", listener, "protocol", protocol);
@@ -47,14 +40,15 @@ public final class ListenerMeters {
                 .register(registry);
     }
 
-    /** Counts a connection just accepted, and its close when it comes. */
-    public void accepted(Channel channel) {
+    /** Counts a connection just accepted; {@link #closed()} counts its close. */
+    public void accepted() {
         opened.increment();
         active.incrementAndGet();
-        channel.closeFuture().addListener(onClose);
     }
 
-    private void closedOne() {
+    /** Counts the close of a connection {@link #accepted()} counted (the server's one close listener calls it). */
+    public void closed() {
+        active.decrementAndGet();
         closed.increment();
     }
 
