@@ -647,6 +647,11 @@ public final class Server implements AutoCloseable {
 
     /** {@link ServerContext#admit}: refused while stopping, else counted, metered and drained like a TCP connection. */
     private boolean admit(Channel connection) {
+        if (!(ConnectionContext.of(connection) instanceof DefaultConnectionContext)) {
+            // counted and released through the context core made: another would leave its counts raised for good
+            throw new IllegalArgumentException("admit needs the channel's context from ConnectionContext.accepted, not "
+                    + ConnectionContext.of(connection).getClass().getName());
+        }
         ListenerConfig l = ConnectionContext.of(connection).listener();
         // serving is empty until every listener is bound and from the moment a stop begins
         if (serving.isEmpty() || l.transport() != Transport.UDP || !config.listeners().contains(l)) {
@@ -664,7 +669,7 @@ public final class Server implements AutoCloseable {
         connections.add((DefaultConnectionContext) ConnectionContext.of(connection), a.limiter());
         if (serving.isEmpty()) {
             // a stop began between the check above and the add, and may have sent its drain before this connection
-            // was in the group: send it here (a second one is ignored), so that it is not left to the deadline
+            // was in the registry: send it here (a second one is ignored), so that it is not left to the deadline
             connection.pipeline().fireUserEventTriggered(Drain.EVENT);
         }
         return true;

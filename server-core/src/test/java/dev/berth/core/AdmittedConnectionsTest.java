@@ -3,6 +3,7 @@ package dev.berth.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.spi.ConnectionContext;
@@ -27,26 +28,7 @@ class AdmittedConnectionsTest {
     @Test
     void admittedConnectionsCountAgainstTheUdpListenersLimitsAndAreCutByTheStop() throws Exception {
         AtomicReference<ConnectionContext> listener = new AtomicReference<>();
-        ProtocolModule module = new ProtocolModule() {
-            @Override
-            public String name() {
-                return "quicish";
-            }
-
-            @Override
-            public Set<Transport> transports() {
-                return Set.of(Transport.UDP);
-            }
-
-            @Override
-            public void initPipeline(ChannelPipeline pipeline, ConnectionContext connection) {
-                listener.set(connection);
-            }
-        };
-        Server server = Server.builder().module(module)
-                .listener(ListenerConfig.udp("q").protocol("quicish").host("127.0.0.1").port(0)
-                        .limits(Limits.DEFAULTS.withMaxConnectionsPerIp(1)).build())
-                .build().start();
+        Server server = start(listener);
         MeterRegistry meters = server.config().meterRegistry();
         EmbeddedChannel first = accepted(listener.get());
         assertSame(CLIENT, ConnectionContext.of(first).remoteAddress());
@@ -67,6 +49,50 @@ class AdmittedConnectionsTest {
         assertFalse(server.stop(Duration.ofMillis(300)), "the admitted connection is drained, and cut at the deadline");
         assertFalse(third.isOpen());
         assertFalse(listener.get().server().admit(accepted(listener.get())), "nothing is admitted once a stop began");
+    }
+
+    @Test
+    void aChannelWhoseContextCoreDidNotMakeIsRefusedWithoutTouchingTheCounts() throws Exception {
+        AtomicReference<ConnectionContext> listener = new AtomicReference<>();
+        Server server = start(listener);
+        try {
+            EmbeddedChannel own = accepted(listener.get());
+            ConnectionContext real = ConnectionContext.of(own);
+            own.attr(ConnectionContext.KEY).set((ConnectionContext) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {ConnectionContext.class},
+                    (proxy, method, args) -> method.invoke(real, args)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> listener.get().server().admit(own));
+            assertTrue(e.getMessage().contains("ConnectionContext.accepted"), e.getMessage());
+            assertTrue(listener.get().server().admit(accepted(listener.get())),
+                    "the refused channel left no count behind: the address's one connection is still free");
+        } finally {
+            server.stop(Duration.ofMillis(100));
+        }
+    }
+
+    /** A server with one UDP listener "q" (one connection per address) whose module admits what it accepts itself. */
+    private static Server start(AtomicReference<ConnectionContext> listener) throws Exception {
+        ProtocolModule module = new ProtocolModule() {
+            @Override
+            public String name() {
+                return "quicish";
+            }
+
+            @Override
+            public Set<Transport> transports() {
+                return Set.of(Transport.UDP);
+            }
+
+            @Override
+            public void initPipeline(ChannelPipeline pipeline, ConnectionContext connection) {
+                listener.set(connection);
+            }
+        };
+        return Server.builder().module(module)
+                .listener(ListenerConfig.udp("q").protocol("quicish").host("127.0.0.1").port(0)
+                        .limits(Limits.DEFAULTS.withMaxConnectionsPerIp(1)).build())
+                .build().start();
     }
 
     private static EmbeddedChannel accepted(ConnectionContext listener) {

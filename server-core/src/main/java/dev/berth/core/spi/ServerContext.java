@@ -62,8 +62,9 @@ public interface ServerContext {
      * Admits a connection that a module accepted itself on one of the server's UDP listeners (a QUIC connection, once
      * its handshake is done), so that it counts like an accepted TCP connection: against the listener's connection
      * limits and in its connection meters, and in a graceful stop, which fires {@link Drain#EVENT} through it, waits
-     * for it to close within the deadline and then closes it. The channel carries its {@link ConnectionContext}
-     * (attribute {@link ConnectionContext#KEY}), whose remote address is counted.
+     * for it to close within the deadline and then closes it. The channel carries the {@link ConnectionContext} that
+     * {@link ConnectionContext#accepted} made for it (attribute {@link ConnectionContext#KEY}, not replaced after), whose
+     * remote address is counted; a context of another making is refused with {@link IllegalArgumentException}.
      *
      * @return false when a connection limit refuses it, or the server is stopping: the module then closes it in its
      *         protocol's terms
