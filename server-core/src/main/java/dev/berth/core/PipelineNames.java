@@ -16,7 +16,8 @@ package dev.berth.core;
  *       removes itself once the connection is counted;</li>
  *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout, and stops
  *       reading while the channel is not writable (one handler for both, so that an idle connection carries
- *       one);</li>
+ *       one; a module that removes it removes backpressure too, and one that anchors a handler on
+ *       {@link #BACKPRESSURE} finds no such handler unless the idle timeout is zero);</li>
  *   <li>{@link #BACKPRESSURE}, only when the idle timeout is zero: stops reading while the channel is not
  *       writable;</li>
  *   <li>{@link #TLS_HANDSHAKE_GATE} (IMPLICIT mode): holds {@code channelActive} back from the protocol until

@@ -105,25 +105,29 @@ final class IdleSweep implements Runnable {
         long now = loop.ticker().nanoTime();
         lastRun = now;
         long earliest = Long.MAX_VALUE;
-        for (IdleTimeoutHandler h = first; h != null; ) {
-            IdleTimeoutHandler after = h.sweepNext;
-            long deadline = h.check(now);
-            if (inList(h)) {
-                earliest = Math.min(earliest, deadline);
+        try {
+            for (IdleTimeoutHandler h = first; h != null; ) {
+                IdleTimeoutHandler after = h.sweepNext;
+                long deadline = h.check(now);
+                if (inList(h)) {
+                    earliest = Math.min(earliest, deadline);
+                }
+                if (after != null && !inList(after)) {
+                    // The event closed a later connection too: walk again from the start (a handler just checked is not due).
+                    after = first;
+                }
+                h = after;
             }
-            if (after != null && !inList(after)) {
-                // The event closed a later connection too: walk again from the start (a handler just checked is not due).
-                after = first;
+        } finally {
+            // also after something threw mid-walk: the loop's other connections keep their idle timeouts
+            if (first == null) {
+                end();
+            } else {
+                long at = earliest == Long.MAX_VALUE ? now + periodNanos : Math.max(earliest, now + periodNanos);
+                if (next == null || at < nextAt) { // a handler that joined during the walk may have scheduled a later check
+                    schedule(at);
+                }
             }
-            h = after;
-        }
-        if (first == null) {
-            end();
-            return;
-        }
-        long at = earliest == Long.MAX_VALUE ? now + periodNanos : Math.max(earliest, now + periodNanos);
-        if (next == null || at < nextAt) { // a handler that joined during the walk may have scheduled a later check
-            schedule(at);
         }
     }
 }
