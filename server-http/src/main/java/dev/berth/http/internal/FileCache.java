@@ -168,6 +168,9 @@ final class FileCache {
         if (map.get(n.key) != n) {
             return; // evicted while it was being checked
         }
+        if (n.value != null && n.value.checkedAt > v.checkedAt) {
+            return; // a later check (one forced by a change it found) finished first: its view stays
+        }
         n.value = v;
         long w = v.weight(n.key);
         bytes += w - n.weight;

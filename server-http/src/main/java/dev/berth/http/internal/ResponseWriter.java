@@ -140,11 +140,17 @@ final class ResponseWriter {
         if (mode.sendfile) {
             // head and body leave as full segments: the cork holds the head until sendfile adds to it
             boolean corked = Cork.hold(ctx.channel());
-            ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
-            ctx.write(new DefaultFileRegion(file, r.fileOffset(), length));
-            ChannelFuture done = last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
-            if (corked) {
-                done.addListener(f -> Cork.release(ctx.channel()));
+            ChannelFuture done = null;
+            try {
+                ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, h));
+                ctx.write(new DefaultFileRegion(file, r.fileOffset(), length));
+                done = last(ctx, mode, LastHttpContent.EMPTY_LAST_CONTENT);
+            } finally {
+                if (corked && done == null) {
+                    Cork.release(ctx.channel()); // a write threw: nothing will complete to release it
+                } else if (corked) {
+                    done.addListener(f -> Cork.release(ctx.channel()));
+                }
             }
             return done;
         }
