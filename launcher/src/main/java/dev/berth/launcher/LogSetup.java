@@ -35,6 +35,10 @@ final class LogSetup {
     private static final String STATUS_LISTENER = "logback.statusListenerClass";
     /** The appender of Berth's own logback.xml whose encoder --log-format chooses. */
     private static final String CONSOLE = "console";
+    /** The appender of Berth's own logback.xml that writes the HTTP access log's lines as they are. */
+    private static final String ACCESS = "access";
+    /** The logger of the HTTP access log (server-http's {@code AccessLog.LOGGER}). */
+    private static final String ACCESS_LOGGER = "berth.http.access";
 
     private LogSetup() {
     }
@@ -148,8 +152,18 @@ final class LogSetup {
         }
     }
 
-    /** Sets logback's JSON encoder, which writes SLF4J key-value pairs as structured keys, on Berth's console appender. */
+    /**
+     * Sets logback's JSON encoder, which writes SLF4J key-value pairs as structured keys, on Berth's console appender,
+     * and sends the access log's lines there too, each a JSON object like every other line.
+     */
     static void useJson(LoggerContext context, ch.qos.logback.classic.Logger root) {
+        ch.qos.logback.classic.Logger access = context.getLogger(ACCESS_LOGGER);
+        Appender<ILoggingEvent> plain = access.getAppender(ACCESS);
+        if (plain != null) {
+            access.detachAppender(plain);
+            access.setAdditive(true);
+            plain.stop();
+        }
         Appender<ILoggingEvent> a = root.getAppender(CONSOLE);
         if (!(a instanceof OutputStreamAppender<ILoggingEvent> console)) {
             return;

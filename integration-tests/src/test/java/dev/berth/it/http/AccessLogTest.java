@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The deployed server-http jar's access log against curl: a 50 MB download the client gives up on logs
  * the bytes really written and {@code aborted}, over HTTP/1.1 on TLS and over HTTP/2; a whole one logs
- * its size and {@code complete}.
+ * its size and {@code complete}; each line is printed as it is, without the prefix of the server's own log lines.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessLogTest {
@@ -64,8 +64,10 @@ class AccessLogTest {
 
     /** The size field of the log line for this query, waiting for it (the line follows the last write). */
     private long logged(String query, String protocol, String completion) throws InterruptedException {
-        Pattern p = Pattern.compile("\"GET /big\\.bin\\?" + query + " HTTP/1\\.1\" 200 (\\d+) \"-\" \"curl/[^\"]*\" "
-                + Pattern.quote(protocol) + " \\d+ms " + completion);
+        // the deployed jar prints the line as it is, from the start of its own line: no log prefix
+        Pattern p = Pattern.compile("(?m)^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] \"GET /big\\.bin\\?" + query
+                + " HTTP/1\\.1\" 200 (\\d+) \"-\" \"curl/[^\"]*\" "
+                + Pattern.quote(protocol) + " \\d+ms " + completion + "$");
         for (int i = 0; i < 500; i++) {
             Matcher m = p.matcher(server.log());
             if (m.find()) {

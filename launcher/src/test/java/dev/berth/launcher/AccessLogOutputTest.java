@@ -1,0 +1,79 @@
+package dev.berth.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Berth's own logback.xml, as the deployed jars read it: the HTTP access log's lines reach standard output as
+ * they are (Combined Log Format, no log prefix), follow the root level, and become JSON objects with
+ * {@code --log-format json} like every other line.
+ */
+class AccessLogOutputTest {
+    private static final String LINE = "127.0.0.1 - - [03/Dec/2026:12:00:00 +0000] \"GET /a.txt HTTP/1.1\" 200 12 \"-\" "
+            + "\"curl/7.88.1\" HTTP/1.1 0ms complete";
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream saved;
+    private LoggerContext context;
+
+    @BeforeEach
+    void configure() throws Exception {
+        saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        URL berths = LogSetup.class.getResource("/logback.xml");
+        context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter()); // what logback's own start-up sets
+        JoranConfigurator joran = new JoranConfigurator();
+        joran.setContext(context);
+        joran.doConfigure(berths);
+    }
+
+    @AfterEach
+    void restore() {
+        context.stop();
+        System.setOut(saved);
+    }
+
+    private String printed() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anAccessLineIsPrintedAsItIsAndBerthsOwnLinesKeepTheirPrefix() {
+        context.getLogger("berth.http.access").info(LINE);
+        context.getLogger("dev.berth.core.Server").info("listening http tcp://127.0.0.1:8080");
+        String[] lines = printed().split("\n");
+        assertEquals(2, lines.length, printed());
+        assertEquals(LINE, lines[0]);
+        assertTrue(lines[1].matches("\\d{4}-\\d{2}-\\d{2} [\\d:.]+ INFO  \\[.*\\] dev\\.berth\\.core\\.Server - listening .*"), lines[1]);
+    }
+
+    @Test
+    void theAccessLogFollowsTheRootLevel() {
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        context.getLogger("berth.http.access").info(LINE);
+        assertEquals("", printed());
+    }
+
+    @Test
+    void withJsonEveryLineTheAccessLogsToIsAJsonObject() {
+        LogSetup.useJson(context, context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME));
+        context.getLogger("berth.http.access").info(LINE);
+        String[] lines = printed().split("\n");
+        assertEquals(1, lines.length, printed());
+        assertTrue(lines[0].startsWith("{\"timestamp\":") && lines[0].endsWith("}"), lines[0]);
+        assertTrue(lines[0].contains("\"loggerName\":\"berth.http.access\""), lines[0]);
+        assertTrue(lines[0].contains("\"formattedMessage\":\"127.0.0.1 - - [03\\/Dec\\/2026"), lines[0]);
+    }
+}
