@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -51,7 +50,7 @@ public final class HttpPipelines {
     /** HTTP/1.1 handlers, placed right after {@code after}. */
     public static void http1(ChannelPipeline p, String after, HttpService service, ConnectionContext connection) {
         p.addAfter(after, DECODER, new StrictRequestDecoder(service.limits()));
-        p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
+        p.addAfter(DECODER, ENCODER, new ResponseEncoder());
         p.addAfter(ENCODER, BODY_COUNTER, new BodyCounter());
         p.addAfter(BODY_COUNTER, CHUNKED, new ChunkedWriteHandler());
         p.addAfter(CHUNKED, EXCHANGE, new ExchangeHandler(service, connection, false,
