@@ -16,7 +16,7 @@ final class Conditionals {
 
     /** If-None-Match wins over If-Modified-Since; true means answer 304. */
     static boolean notModified(HttpRequest r, String etag, long modifiedMillis) {
-        String inm = r.header(HttpHeaderNames.IF_NONE_MATCH.toString()).orElse(null);
+        String inm = r.headers().get(HttpHeaderNames.IF_NONE_MATCH);
         if (inm != null) {
             for (String t : inm.split(",")) {
                 String tag = t.trim();
@@ -29,7 +29,7 @@ final class Conditionals {
             }
             return false;
         }
-        String ims = r.header(HttpHeaderNames.IF_MODIFIED_SINCE.toString()).orElse(null);
+        String ims = r.headers().get(HttpHeaderNames.IF_MODIFIED_SINCE);
         if (ims != null) {
             Date since = DateFormatter.parseHttpDate(ims);
             return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
@@ -39,7 +39,7 @@ final class Conditionals {
 
     /** If-Range: a range is honoured only when the validator still matches (strong ETag or exact date). */
     static boolean ifRangeHolds(HttpRequest r, String etag, long modifiedMillis) {
-        String v = r.header(HttpHeaderNames.IF_RANGE.toString()).orElse(null);
+        String v = r.headers().get(HttpHeaderNames.IF_RANGE);
         if (v == null) {
             return true;
         }

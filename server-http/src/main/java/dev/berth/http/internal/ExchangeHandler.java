@@ -158,7 +158,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             long bytes = written + (complete ? whole : 0);
             long nanos = System.nanoTime() - start;
             int route = plan == null ? HttpMeters.OTHER : plan.route;
-            int method = head == null ? HttpMeters.method("") : HttpMeters.method(head.method().name());
+            int method = head == null ? HttpMeters.method("") : HttpMeters.method(head.method());
             int version = HttpMeters.version(http2, HTTP3.equals(streamProtocol),
                     head != null && head.protocolVersion() == HttpVersion.HTTP_1_0);
             meters.record(route, method, status, version, nanos, received, bytes);
@@ -330,7 +330,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             refuse(ex, 400, "malformed request");
             return;
         }
-        long declared = HttpUtil.getContentLength(h, -1L);
+        // the decoders checked it; HttpUtil.getContentLength would also look for WebSocket draft fields on every request
+        String length = h.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        long declared = length == null ? -1L : Long.parseLong(length);
         if (declared > service.limits().maxBodySize()) {
             refuse(ex, 413, "body over the limit of " + service.limits().maxBodySize() + " bytes");
             return;

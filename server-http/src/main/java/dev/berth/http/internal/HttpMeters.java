@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +79,20 @@ public final class HttpMeters {
     public Listener listener(String name) {
         Listener l = listeners.get(name);
         return l != null ? l : listeners.computeIfAbsent(name, Listener::new);
+    }
+
+    /**
+     * The index of a request's method; the decoder gives the known ones as Netty's constants, so the usual case
+     * is an identity test, not a string switch.
+     */
+    static int method(HttpMethod m) {
+        if (m == HttpMethod.GET) {
+            return 0;
+        }
+        if (m == HttpMethod.HEAD) {
+            return 1;
+        }
+        return method(m.name());
     }
 
     /** The index of a method among the known ones; anything else is {@code _OTHER}. */

@@ -212,7 +212,7 @@ public final class HttpService {
      */
     private Optional<HttpResponse> acmeChallenge(ServerRequest r, ConnectionContext connection) {
         ServerContext s = server;
-        if (s == null || !plaintext(connection) || !r.path().startsWith(ACME_CHALLENGE)
+        if (!r.path().startsWith(ACME_CHALLENGE) || s == null || !plaintext(connection)
                 || !(r.method().equals("GET") || r.method().equals("HEAD"))) {
             return Optional.empty();
         }

@@ -89,11 +89,15 @@ public final class StaticFileHandler implements HttpHandler {
      * checked the path. Call it on the event loop.
      */
     public CompletableFuture<HttpResponse> serve(HttpRequest request) {
-        HttpResponse early = refuse(request);
+        HttpResponse early = refuseMethod(request);
+        // an entry is made only for a path that passed refusePath, whose verdict depends on the path alone
+        ResolvedPath fresh = early != null || realRoot == null ? null : cache.fresh(request.path());
+        if (early == null && fresh == null) {
+            early = refusePath(request);
+        }
         if (early != null) {
             return CompletableFuture.completedFuture(early);
         }
-        ResolvedPath fresh = cache.fresh(request.path());
         if (fresh == null) {
             return check(request, false, 1);
         }
@@ -174,6 +178,12 @@ public final class StaticFileHandler implements HttpHandler {
 
     /** The answer that needs no lookup: methods, paths that leave or hide the root, the welcome page; else null. */
     private HttpResponse refuse(HttpRequest request) {
+        HttpResponse r = refuseMethod(request);
+        return r != null ? r : refusePath(request);
+    }
+
+    /** The answer to a method other than GET and HEAD; else null. */
+    private static HttpResponse refuseMethod(HttpRequest request) {
         String method = request.method();
         if (!Syntax.isStandardMethod(method)) {
             return HttpResponse.error(501, "method " + method + " is not implemented");
@@ -183,6 +193,11 @@ public final class StaticFileHandler implements HttpHandler {
                     : HttpResponse.error(405, "Method Not Allowed");
             return r.header(HttpHeaderNames.ALLOW.toString(), "GET, HEAD, OPTIONS");
         }
+        return null;
+    }
+
+    /** The answer to a path that leaves or hides the root, or to any path without a root (the welcome page); else null. */
+    private HttpResponse refusePath(HttpRequest request) {
         String raw = request.path();
         if (raw.indexOf('\\') >= 0 || raw.indexOf('%') >= 0 && hidesSeparator(raw)) {
             return HttpResponse.error(400, "Bad Request: path separator or NUL in a path segment");
@@ -224,8 +239,8 @@ public final class StaticFileHandler implements HttpHandler {
     private HttpResponse file(HttpRequest request, ResolvedPath entry, boolean mayBlock) throws IOException {
         FileVersion file = entry.file;
         String type = entry.contentType;
-        String range = request.header(HttpHeaderNames.RANGE.toString()).orElse(null);
-        String accept = range == null ? request.header(HttpHeaderNames.ACCEPT_ENCODING.toString()).orElse(null) : null;
+        String range = request.headers().get(HttpHeaderNames.RANGE);
+        String accept = range == null ? request.headers().get(HttpHeaderNames.ACCEPT_ENCODING) : null;
         if (accept != null) {
             FileVersion sibling = null;
             String coding = null;
