@@ -27,8 +27,7 @@ public final class Drain {
      */
     public static void describeInFlight(Channel channel, Supplier<String> description) {
         // A connection core set up keeps it in its context, which costs an idle connection no attribute.
-        if (channel.hasAttr(ConnectionContext.KEY)
-                && channel.attr(ConnectionContext.KEY).get() instanceof DefaultConnectionContext c) {
+        if (DefaultConnectionContext.find(channel) instanceof DefaultConnectionContext c) {
             c.describeInFlight(description);
         } else {
             channel.attr(IN_FLIGHT).set(description);
@@ -37,8 +36,7 @@ public final class Drain {
 
     /** What {@link #describeInFlight} was given for {@code channel}; null when nothing was. */
     public static Supplier<String> inFlight(Channel channel) {
-        if (channel.hasAttr(ConnectionContext.KEY)
-                && channel.attr(ConnectionContext.KEY).get() instanceof DefaultConnectionContext c) {
+        if (DefaultConnectionContext.find(channel) instanceof DefaultConnectionContext c) {
             return c.inFlight();
         }
         return channel.hasAttr(IN_FLIGHT) ? channel.attr(IN_FLIGHT).get() : null;
