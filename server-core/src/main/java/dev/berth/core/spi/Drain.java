@@ -23,7 +23,8 @@ public final class Drain {
     /**
      * Says what {@code channel} is doing, in the protocol's words ({@code "GET /big.iso: 20000000 of
      * 50000000 bytes sent"}, {@code "DATA: 1048576 bytes received"}), for the line logged when the drain
-     * deadline cuts it; the supplier runs on the channel's event loop and returns null when idle.
+     * deadline cuts it; the supplier runs on the channel's event loop and returns null when idle. A null
+     * {@code description} withdraws the one given before.
      */
     public static void describeInFlight(Channel channel, Supplier<String> description) {
         // A connection core set up keeps it in its context, which costs an idle connection no attribute.
