@@ -15,11 +15,12 @@ package dev.berth.core;
  *   <li>{@link #CONNECTION_LIMIT}: closes a connection over the total or per-address limit, and
  *       removes itself once the connection is counted;</li>
  *   <li>{@link #IDLE_TIMEOUT}: fires {@code IdleStateEvent} when nothing moves for the idle timeout, and stops
- *       reading while the channel is not writable (one handler for both, so that an idle connection carries
- *       one; a module that removes it removes backpressure too, and one that anchors a handler on
- *       {@link #BACKPRESSURE} finds no such handler unless the idle timeout is zero);</li>
- *   <li>{@link #BACKPRESSURE}, only when the idle timeout is zero: stops reading while the channel is not
- *       writable;</li>
+ *       reading while the channel is not writable (one handler for both, which is also the connection's
+ *       {@code ConnectionContext}, so that an idle connection carries one; a module that removes it removes
+ *       backpressure too, and one that anchors a handler on {@link #BACKPRESSURE} finds no such handler unless
+ *       the idle timeout is zero);</li>
+ *   <li>{@link #BACKPRESSURE}, only when the idle timeout is zero, in its place: the same handler without an idle
+ *       timer;</li>
  *   <li>{@link #TLS_HANDSHAKE_GATE} (IMPLICIT mode): holds {@code channelActive} back from the protocol until
  *       the TLS handshake has succeeded, so the protocol's first write is always encrypted;</li>
  *   <li>the protocol module's handlers;</li>

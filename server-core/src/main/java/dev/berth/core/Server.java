@@ -1,12 +1,10 @@
 package dev.berth.core;
 
-import dev.berth.core.internal.BackpressureHandler;
 import dev.berth.core.internal.ConnectionLimiter;
 import dev.berth.core.internal.ConnectionRegistry;
 import dev.berth.core.internal.DatagramSizeFilter;
 import dev.berth.core.internal.DefaultConnectionContext;
 import dev.berth.core.internal.DrainReport;
-import dev.berth.core.internal.IdleBackpressureHandler;
 import dev.berth.core.internal.ProxyProtocolHandler;
 import dev.berth.core.internal.ReadyFile;
 import dev.berth.core.internal.TailHandler;
@@ -204,7 +202,6 @@ public final class Server implements AutoCloseable {
                 meters.certificateExpiry(l.name(), t::servedCertificates);
             });
             ConnectionLimiter limiter = new ConnectionLimiter(l.name(), l.limits(), connectionMeters);
-            Runnable untrustedProxy = connectionMeters::rejectedUntrustedProxy;
             limiters.put(l.name(), limiter);
             liveLimits.put(l.name(), l.limits());
             listenerTls.ifPresent(t -> liveTls.put(l.name(), t));
@@ -220,8 +217,7 @@ public final class Server implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            connectionMeters.accepted();
-                            initConnection(ch, l, service, context, listenerTls, limiter, untrustedProxy);
+                            initConnection(ch, l, service, context, listenerTls, limiter, connectionMeters);
                         }
                     });
             if (l.reusePort()) {
@@ -289,29 +285,28 @@ public final class Server implements AutoCloseable {
     }
 
     private void initConnection(Channel ch, ListenerConfig l, ProtocolService service, ServerContext context,
-                                Optional<ListenerTls> bound, ConnectionLimiter limiter, Runnable untrustedProxy) {
+                                Optional<ListenerTls> bound, ConnectionLimiter limiter, ListenerMeters meters) {
         Optional<ListenerTls> tls = bound.map(t -> liveTls.getOrDefault(l.name(), t));
-        DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context);
-        ch.attr(ConnectionContext.KEY).set(c);
-        connections.add(c, limiter);
+        Limits limits = liveLimits.getOrDefault(l.name(), l.limits());
+        // The context is also the idle timer and backpressure handler, which the pipeline holds: no channel attribute.
+        DefaultConnectionContext c = new DefaultConnectionContext(l, ch, context, limits.idleTimeout());
         ChannelPipeline p = ch.pipeline();
         if (l.proxyProtocol().mode() != ProxyProtocol.OFF) {
-            p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c, untrustedProxy));
+            p.addLast(PipelineNames.PROXY_PROTOCOL, new ProxyProtocolHandler(l.proxyProtocol(), c, meters::rejectedUntrustedProxy));
         }
         tls.ifPresent(t -> {
             ch.attr(ListenerTls.KEY).set(t);
             TlsHandlers.installAtAccept(p, t);
         });
         p.addLast(PipelineNames.CONNECTION_LIMIT, limiter);
-        Limits limits = liveLimits.getOrDefault(l.name(), l.limits());
         if (limits != l.limits()) {
             ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limits.writeBufferLow(), limits.writeBufferHigh()));
         }
-        if (!limits.idleTimeout().isZero()) {
-            p.addLast(PipelineNames.IDLE_TIMEOUT, new IdleBackpressureHandler(limits.idleTimeout()));
-        } else {
-            p.addLast(PipelineNames.BACKPRESSURE, BackpressureHandler.INSTANCE);
-        }
+        p.addLast(limits.idleTimeout().isZero() ? PipelineNames.BACKPRESSURE : PipelineNames.IDLE_TIMEOUT, c);
+        // Counted and registered once its context is in the pipeline, where the registry finds it at the close: a
+        // connection whose setup failed before is counted neither opened nor closed.
+        meters.accepted();
+        connections.add(c, limiter);
         if (tls.map(t -> t.mode() == TlsMode.IMPLICIT).orElse(false)) {
             p.addLast(PipelineNames.TLS_HANDSHAKE_GATE, new TlsHandshakeGate());
         }

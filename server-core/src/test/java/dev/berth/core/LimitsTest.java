@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.internal.IdleBackpressureHandler;
@@ -144,6 +145,9 @@ class LimitsTest {
             assertNull(p.get(PipelineNames.CONNECTION_LIMIT));
             // One handler for the idle timer and backpressure: an idle connection pays for one pipeline context.
             assertInstanceOf(IdleBackpressureHandler.class, p.get(PipelineNames.IDLE_TIMEOUT));
+            // It is the connection's context too, found there rather than in a channel attribute.
+            assertSame(p.get(PipelineNames.IDLE_TIMEOUT), ConnectionContext.of(flood.channel.get()));
+            assertFalse(flood.channel.get().hasAttr(ConnectionContext.KEY));
             assertNull(p.get(PipelineNames.BACKPRESSURE));
             assertNotNull(p.get(PipelineNames.TAIL));
         }

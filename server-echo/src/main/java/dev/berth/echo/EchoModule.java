@@ -84,7 +84,6 @@ public final class EchoModule implements ProtocolModule {
         if (tls != null) {
             pipeline.addBefore(tls, TlsRecordSplitter.NAME, new TlsRecordSplitter());
         }
-        EchoProgress.track(connection.channel());
         pipeline.addLast(HANDLER, echo);
     }
 }

@@ -6,8 +6,10 @@ import io.netty.channel.ChannelOutboundBuffer;
 import java.util.function.Supplier;
 
 /**
- * One TCP echo connection's count of bytes read, so that a drain deadline that cuts it can say how
- * much of the echo was still unsent; registered with {@link Drain#describeInFlight}.
+ * One TCP echo connection's count of bytes read since its echo last caught up (everything read had gone to the
+ * socket), so that a drain deadline that cuts it can say how much of the echo was still unsent; registered with
+ * {@link Drain#describeInFlight} while the echo is behind, and dropped when it catches up, so that an idle
+ * connection carries none.
  */
 final class EchoProgress implements Supplier<String> {
     private final Channel channel;
@@ -17,24 +19,34 @@ final class EchoProgress implements Supplier<String> {
         this.channel = channel;
     }
 
-    /** Counts {@code channel}'s echo from now on. */
-    static void track(Channel channel) {
-        Drain.describeInFlight(channel, new EchoProgress(channel));
+    /** Adds {@code bytes} read on {@code channel}, counting from now if its echo had caught up; on its event loop. */
+    static void read(Channel channel, int bytes) {
+        EchoProgress p;
+        if (Drain.inFlight(channel) instanceof EchoProgress counting) {
+            p = counting;
+        } else {
+            p = new EchoProgress(channel);
+            Drain.describeInFlight(channel, p);
+        }
+        p.read += bytes;
     }
 
-    /** Adds {@code bytes} read on {@code channel}, if it is tracked; on the channel's event loop. */
-    static void read(Channel channel, int bytes) {
-        Supplier<String> d = Drain.inFlight(channel);
-        if (d instanceof EchoProgress) {
-            ((EchoProgress) d).read += bytes;
+    /** Drops the count of {@code channel} if everything read has gone to the socket; after a flush, on its event loop. */
+    static void flushed(Channel channel) {
+        if (pending(channel) == 0 && Drain.inFlight(channel) instanceof EchoProgress) {
+            Drain.describeInFlight(channel, null);
         }
+    }
+
+    private static long pending(Channel channel) {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     /** "echo: N bytes read, about M of them echoed", or null when every echo has gone to the socket. */
     @Override
     public String get() {
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        long pending = out == null ? 0 : out.totalPendingWriteBytes();
+        long pending = pending(channel);
         if (pending == 0) {
             return null;
         }

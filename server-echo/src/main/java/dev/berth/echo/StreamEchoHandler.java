@@ -23,7 +23,8 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
  * while they are above the high one.
  *
  * <p>It keeps no state of a connection's, so one instance serves every connection of a listener (an idle
- * connection should cost little), and it counts the listener's traffic meter itself rather than have a
+ * connection should cost little; what it counts for the drain report, {@link EchoProgress}, exists only while
+ * the echo is behind), and it counts the listener's traffic meter itself rather than have a
  * meter handler in every pipeline: once the echo is finishing it leaves the pipeline, and whatever the
  * client still sends goes on to the pipeline's end, which releases it unanswered.
  */
@@ -58,6 +59,7 @@ public final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        EchoProgress.flushed(ctx.channel());
         ctx.fireChannelReadComplete();
     }
 

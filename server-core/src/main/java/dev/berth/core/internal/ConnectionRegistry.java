@@ -1,6 +1,5 @@
 package dev.berth.core.internal;
 
-import dev.berth.core.spi.ConnectionContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -34,8 +33,9 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Adds {@code connection} (set up by core); when it closes, it leaves and {@code limiter} releases it: counts the
-     * close in its meters, and uncounts it if it had {@link ConnectionLimiter#admit admitted} it.
+     * Adds {@code connection} (set up by core, and reachable from its channel by {@link DefaultConnectionContext#find}
+     * until it closes); when it closes, it leaves and {@code limiter} releases it: counts the close in its meters, and
+     * uncounts it if it had {@link ConnectionLimiter#admit admitted} it.
      */
     public void add(DefaultConnectionContext connection, ConnectionLimiter limiter) {
         Channel ch = connection.channel();
@@ -55,7 +55,7 @@ public final class ConnectionRegistry {
     }
 
     private void closed(Channel ch) {
-        DefaultConnectionContext c = (DefaultConnectionContext) ch.attr(ConnectionContext.KEY).get();
+        DefaultConnectionContext c = (DefaultConnectionContext) DefaultConnectionContext.find(ch);
         Loop l = loops.get(ch.eventLoop());
         synchronized (l) {
             if (c.registryPrev != null) {

@@ -37,7 +37,7 @@ public final class DrainReport {
         DrainReport r = new DrainReport();
         for (Channel ch : open) {
             r.connections++;
-            ConnectionContext c = ch.attr(ConnectionContext.KEY).get();
+            ConnectionContext c = DefaultConnectionContext.find(ch);
             String listener = c == null ? "?" : c.listener().name();
             r.perListener.merge(listener, 1, Integer::sum);
             Connection one = describe(ch);

@@ -1,22 +1,30 @@
 package dev.berth.core.internal;
 
+import dev.berth.core.spi.ReadPause;
 import io.netty.channel.ChannelHandlerContext;
 import java.time.Duration;
 
 /**
- * A served connection's idle timer ({@link IdleTimeoutHandler}) that also applies backpressure as
- * {@link BackpressureHandler} does, so that a connection with an idle timeout carries one handler, and one
- * pipeline context, for both: the two stood side by side in every pipeline, and an idle connection paid
- * for each.
+ * A served connection's idle timer ({@link IdleTimeoutHandler}; none with a zero timeout) that also applies
+ * backpressure: it stops reading while the channel's outbound buffer is above its high watermark and resumes
+ * below the low one, so a client that sends fast but reads slowly cannot make the server buffer without bound. It
+ * pauses through {@link ReadPause}, so it never resumes reading a protocol has paused.
+ *
+ * <p>The connection's context is this handler ({@link DefaultConnectionContext}), so that an idle connection
+ * carries one object and one pipeline context for the three: they stood apart in every pipeline, and an idle
+ * connection paid for each.
  */
-public final class IdleBackpressureHandler extends IdleTimeoutHandler {
-    public IdleBackpressureHandler(Duration timeout) {
+public abstract class IdleBackpressureHandler extends IdleTimeoutHandler {
+    /** The {@link ReadPause} reason of an unwritable channel. */
+    static final Object UNWRITABLE = "unwritable";
+
+    protected IdleBackpressureHandler(Duration timeout) {
         super(timeout);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        BackpressureHandler.update(ctx);
+        update(ctx);
         super.channelWritabilityChanged(ctx);
     }
 
@@ -24,6 +32,15 @@ public final class IdleBackpressureHandler extends IdleTimeoutHandler {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         super.channelReadComplete(ctx);
         // The protocol may have written during this read without the writability event having fired yet.
-        BackpressureHandler.update(ctx);
+        update(ctx);
+    }
+
+    /** Pauses or resumes reading by the channel's writability. */
+    private static void update(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ReadPause.resume(ctx.channel(), UNWRITABLE);
+        } else {
+            ReadPause.pause(ctx.channel(), UNWRITABLE);
+        }
     }
 }

@@ -34,10 +34,16 @@ final class IdleSweep implements Runnable {
     }
 
     /** Adds {@code h}, whose deadline is {@code deadline} on the loop's clock, to the sweep of its loop; on that loop. */
-    static IdleSweep join(EventExecutor loop, IdleTimeoutHandler h, long timeoutNanos, long deadline) {
-        IdleSweep s = SWEEPS.computeIfAbsent(loop, IdleSweep::new);
-        s.add(h, timeoutNanos, deadline);
-        return s;
+    static void join(EventExecutor loop, IdleTimeoutHandler h, long timeoutNanos, long deadline) {
+        SWEEPS.computeIfAbsent(loop, IdleSweep::new).add(h, timeoutNanos, deadline);
+    }
+
+    /** Takes {@code h} out of the sweep of {@code loop}, if it is in it; on that loop. */
+    static void leave(EventExecutor loop, IdleTimeoutHandler h) {
+        IdleSweep s = SWEEPS.get(loop);
+        if (s != null) {
+            s.leave(h);
+        }
     }
 
     /** The period between two checks for {@code timeoutNanos}: a quarter of it, at most one second. */
@@ -60,7 +66,7 @@ final class IdleSweep implements Runnable {
     }
 
     /** Takes {@code h} out of this sweep; the sweep ends when it was the last. On the loop. */
-    void leave(IdleTimeoutHandler h) {
+    private void leave(IdleTimeoutHandler h) {
         if (h.sweepPrev != null) {
             h.sweepPrev.sweepNext = h.sweepNext;
         } else if (first == h) {

@@ -20,7 +20,6 @@ import java.time.Duration;
 public class IdleTimeoutHandler extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private ChannelHandlerContext ctx;
-    private IdleSweep sweep;
     /** The start of the current idle period: the last activity, or the last event fired. */
     private long since;
     private boolean reading;
@@ -119,13 +118,13 @@ public class IdleTimeoutHandler extends ChannelDuplexHandler {
         }
         this.ctx = ctx;
         since = now();
-        sweep = IdleSweep.join(ctx.executor(), this, timeoutNanos, since + timeoutNanos);
+        IdleSweep.join(ctx.executor(), this, timeoutNanos, since + timeoutNanos);
     }
 
     private void stop() {
-        if (sweep != null) {
-            sweep.leave(this);
-            sweep = null;
+        if (ctx != null) {
+            // Its loop's sweep, found when it leaves rather than kept in a field: an idle connection pays for no reference.
+            IdleSweep.leave(ctx.executor(), this);
         }
     }
 

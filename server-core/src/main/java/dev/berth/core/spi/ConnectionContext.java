@@ -17,12 +17,15 @@ import javax.net.ssl.SSLSession;
  */
 public interface ConnectionContext {
 
-    /** The channel attribute that holds a connection's context. */
+    /**
+     * The channel attribute that holds the context of a channel a module set up itself ({@link #accepted}). Core's
+     * own TCP connections keep theirs in the pipeline instead, so read a context with {@link #of}.
+     */
     AttributeKey<ConnectionContext> KEY = AttributeKey.valueOf("berth.connection");
 
-    /** The context of a channel that core set up. */
+    /** The context of a channel that core set up, or that a module gave one ({@link #KEY}). */
     static ConnectionContext of(Channel channel) {
-        ConnectionContext c = channel.attr(KEY).get();
+        ConnectionContext c = DefaultConnectionContext.find(channel);
         if (c == null) {
             throw new IllegalStateException("channel " + channel + " was not set up by a Berth server");
         }

@@ -23,12 +23,12 @@ public final class Drain {
     /**
      * Says what {@code channel} is doing, in the protocol's words ({@code "GET /big.iso: 20000000 of
      * 50000000 bytes sent"}, {@code "DATA: 1048576 bytes received"}), for the line logged when the drain
-     * deadline cuts it; the supplier runs on the channel's event loop and returns null when idle.
+     * deadline cuts it; the supplier runs on the channel's event loop and returns null when idle. A null
+     * {@code description} withdraws the one given before.
      */
     public static void describeInFlight(Channel channel, Supplier<String> description) {
         // A connection core set up keeps it in its context, which costs an idle connection no attribute.
-        if (channel.hasAttr(ConnectionContext.KEY)
-                && channel.attr(ConnectionContext.KEY).get() instanceof DefaultConnectionContext c) {
+        if (DefaultConnectionContext.find(channel) instanceof DefaultConnectionContext c) {
             c.describeInFlight(description);
         } else {
             channel.attr(IN_FLIGHT).set(description);
@@ -37,8 +37,7 @@ public final class Drain {
 
     /** What {@link #describeInFlight} was given for {@code channel}; null when nothing was. */
     public static Supplier<String> inFlight(Channel channel) {
-        if (channel.hasAttr(ConnectionContext.KEY)
-                && channel.attr(ConnectionContext.KEY).get() instanceof DefaultConnectionContext c) {
+        if (DefaultConnectionContext.find(channel) instanceof DefaultConnectionContext c) {
             return c.inFlight();
         }
         return channel.hasAttr(IN_FLIGHT) ? channel.attr(IN_FLIGHT).get() : null;
