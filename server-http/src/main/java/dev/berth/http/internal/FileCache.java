@@ -33,6 +33,8 @@ final class FileCache {
         volatile boolean referenced;
         /** The check in flight, guarded by this node. */
         Load loading;
+        /** The entry whose check ahead failed: not checked ahead again, only once it expires. */
+        volatile ResolvedPath aheadFailed;
         /** Guarded by the cache: whether the node is in the ring, and the weight counted for it. */
         boolean linked;
         long weight;
@@ -98,6 +100,26 @@ final class FileCache {
      */
     boolean refreshDue(ResolvedPath entry) {
         return clock.getAsLong() - entry.checkedAt >= validityNanos - validityNanos / 4;
+    }
+
+    /**
+     * Starts the check of {@code key} ahead of {@code entry}'s expiry (when {@link #refreshDue}), or joins the one
+     * running; null when none is started: {@code entry} is no longer the current one, or a check ahead of it
+     * failed already. A failing check is so tried once per entry, not by every request until the entry
+     * expires; the request that then finds it expired checks again and meets the error itself.
+     */
+    CompletableFuture<ResolvedPath> checkAhead(String key, ResolvedPath entry, Check check, Executor pool) {
+        Node n = map.get(key);
+        if (n == null || n.value != entry || n.aheadFailed == entry) {
+            return null;
+        }
+        CompletableFuture<ResolvedPath> f = check(key, check, pool, false);
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                n.aheadFailed = entry;
+            }
+        });
+        return f;
     }
 
     /**

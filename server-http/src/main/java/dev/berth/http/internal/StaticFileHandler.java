@@ -25,6 +25,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves files under a root directory: index.html for directories, validators and conditional
@@ -37,6 +39,7 @@ import java.util.zip.GZIPOutputStream;
  * a listing and a gzip not yet cached run on the blocking pool, since the disk may be slow.
  */
 public final class StaticFileHandler implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(StaticFileHandler.class);
     private static final long GZIP_MAX = 4L * 1024 * 1024;
     /** Files up to this size are kept in memory (within the cache's bound); larger ones are sent from disk. */
     private static final long MAX_IN_MEMORY = 256 * 1024;
@@ -102,7 +105,15 @@ public final class StaticFileHandler implements HttpHandler {
             return check(request, false, 1);
         }
         if (cache.refreshDue(fresh)) {
-            cache.check(request.path(), diskCheck(request), blocking, false); // ahead of time; not waited for
+            // ahead of time; not waited for
+            CompletableFuture<ResolvedPath> ahead = cache.checkAhead(request.path(), fresh, diskCheck(request), blocking);
+            if (ahead != null && log.isDebugEnabled()) {
+                ahead.whenComplete((entry, e) -> {
+                    if (e != null) {
+                        log.debug("checking {} ahead of its cache entry's expiry failed: {}", request.path(), e.toString());
+                    }
+                });
+            }
         }
         return answerWithoutDisk(request, fresh, 1);
     }

@@ -72,6 +72,35 @@ class FileCacheTest {
     }
 
     @Test
+    void aFailingCheckAheadIsTriedOncePerEntryNotByEveryRequestUntilItExpires() {
+        long validity = TimeUnit.SECONDS.toNanos(1);
+        long[] now = {0};
+        FileCache cache = new FileCache(1 << 20, 100, validity, () -> now[0]);
+        cache.check("/a", notFound, NOW).join();
+        FileCache.Check failing = (previous, at) -> {
+            checks.incrementAndGet();
+            throw new java.io.IOException("Permission denied");
+        };
+
+        now[0] = validity * 8 / 10;
+        ResolvedPath first = cache.fresh("/a");
+        assertTrue(cache.refreshDue(first));
+        CompletableFuture<ResolvedPath> ahead = cache.checkAhead("/a", first, failing, NOW);
+        assertTrue(ahead.isCompletedExceptionally());
+        now[0] = validity * 9 / 10;
+        assertSame(first, cache.fresh("/a"), "the entry still answers within its validity");
+        assertNull(cache.checkAhead("/a", first, failing, NOW), "no second check ahead of the same entry");
+        assertEquals(2, checks.get());
+
+        now[0] = validity * 2;
+        assertNull(cache.fresh("/a"));
+        ResolvedPath second = cache.check("/a", notFound, NOW).join();
+        now[0] = validity * 2 + validity * 8 / 10;
+        assertNotNull(cache.checkAhead("/a", second, notFound, NOW), "a new entry is checked ahead again");
+        assertEquals(4, checks.get());
+    }
+
+    @Test
     void aValidityOfZeroChecksEveryTime() {
         FileCache cache = new FileCache(1 << 20, 100, 0);
         for (int i = 0; i < 3; i++) {
