@@ -542,7 +542,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         done.addListener(ex);
         if (!keepAlive) {
-            done.addListener(ChannelFutureListener.CLOSE);
+            done.addListener(LingeringClose.AFTER_LAST_ANSWER); // a client still sending its body reads the answer
         }
     }
 

@@ -1,16 +1,11 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.Drain;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * The graceful stop of an HTTP/2 connection. On {@link Drain#EVENT} it closes the channel, which makes
@@ -18,12 +13,12 @@ import io.netty.util.ReferenceCountUtil;
  * id it accepted (RFC 9113 §6.8), ignore streams the client opens after it, and close once every stream
  * in flight has ended.
  *
- * <p>That close comes here, and here the connection closes in two steps, as a lingering close: first
- * for writing only (TLS {@code close_notify}, then a TCP FIN, once every byte written before has left),
- * then for good when the client closes its side. A plain close would leave the socket closed while the
- * client, reading slower than the server wrote, still sends WINDOW_UPDATE frames; the kernel answers
- * those with a reset, and the reset throws away the last megabytes the client had not read yet. What
- * the client sends meanwhile is discarded. A client that never closes is cut at the drain deadline.
+ * <p>Every close that comes from the codec, after its GOAWAY (this stop's, a flood guard's, a protocol
+ * error's), comes here, and here the connection closes as a {@link LingeringClose}: for writing first, then
+ * for good when the client closes or the lingering bound passes, so that a client still sending (WINDOW_UPDATE
+ * frames while it reads a large answer slowly, the rest of a flood) is not reset, which would throw away the
+ * last bytes it had not read yet, GOAWAY included. A client that never closes is cut at that bound, or at the
+ * drain deadline, whichever comes first.
  *
  * <p>This handler sits between TLS and the codec; its {@link #cut()} handler goes last, after the
  * multiplexer, where it sees a close from outside (the drain deadline) before the codec would turn it
@@ -34,7 +29,6 @@ final class Http2Drain extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private boolean draining;
     private boolean lingering;
-    private ChannelPromise closed;
 
     /** The handler to place last in the connection's pipeline. */
     ChannelHandler cut() {
@@ -85,38 +79,18 @@ final class Http2Drain extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-        if (!draining || lingering || !ctx.channel().isActive() || !(ctx.channel() instanceof DuplexChannel)) {
+        if (lingering) {
+            // the codec may close more than once after a connection error (a listener on each GOAWAY write); the
+            // lingering close under way answers each. The drain deadline's cut does not come this way.
+            ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+            return;
+        }
+        if (!LingeringClose.applies(ctx.channel())) {
             ctx.close(promise);
             return;
         }
         lingering = true;
-        closed = promise;
-        SslHandler tls = ctx.pipeline().get(SslHandler.class);
-        // every byte written before is on its way once this write is done: only then may the FIN follow
-        ChannelFuture sent = tls != null ? tls.closeOutbound() : ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-        sent.addListener(f -> {
-            if (f.isSuccess() && ctx.channel().isActive()) {
-                ((DuplexChannel) ctx.channel()).shutdownOutput();
-            } else {
-                ctx.close();
-            }
-        });
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (lingering) {
-            ReferenceCountUtil.release(msg); // the streams are over: nothing the client says is answered
-            return;
-        }
-        super.channelRead(ctx, msg);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (closed != null) {
-            closed.trySuccess();
-        }
-        super.channelInactive(ctx);
+        // the streams are over: from here nothing the client sends reaches TLS or the codec
+        LingeringClose.begin(ctx.channel()).addListener(f -> promise.trySuccess());
     }
 }
