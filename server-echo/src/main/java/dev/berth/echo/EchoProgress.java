@@ -21,14 +21,15 @@ final class EchoProgress implements Supplier<String> {
 
     /** Adds {@code bytes} read on {@code channel}, counting from now if its echo had caught up; on its event loop. */
     static void read(Channel channel, int bytes) {
-        EchoProgress p;
-        if (Drain.inFlight(channel) instanceof EchoProgress counting) {
-            p = counting;
-        } else {
-            p = new EchoProgress(channel);
+        Supplier<String> described = Drain.inFlight(channel);
+        if (described instanceof EchoProgress counting) {
+            counting.read += bytes;
+        } else if (described == null) {
+            EchoProgress p = new EchoProgress(channel);
+            p.read = bytes;
             Drain.describeInFlight(channel, p);
         }
-        p.read += bytes;
+        // else: a pipeline of the user's own describes its work; the echo's count does not replace it
     }
 
     /** Drops the count of {@code channel} if everything read has gone to the socket; after a flush, on its event loop. */

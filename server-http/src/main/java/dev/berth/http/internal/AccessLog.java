@@ -93,18 +93,34 @@ public final class AccessLog {
         return s.text;
     }
 
-    /** Appends {@code s} with quotes and backslashes escaped, so that a client cannot forge a log field. */
+    /**
+     * Appends {@code s} with quotes and backslashes escaped by a backslash and control characters as {@code \xNN}
+     * (as nginx writes them), so that a client can forge neither a field nor a line.
+     */
     private static void escape(StringBuilder b, String s) {
-        if (s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && !needsEscape(s.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
             b.append(s);
             return;
         }
-        for (int i = 0, n = s.length(); i < n; i++) {
+        b.append(s, 0, i);
+        for (; i < n; i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
-                b.append('\\');
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            } else {
+                b.append(c);
             }
-            b.append(c);
         }
+    }
+
+    private static boolean needsEscape(char c) {
+        return c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
     }
 }

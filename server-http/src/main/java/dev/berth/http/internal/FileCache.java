@@ -33,8 +33,11 @@ final class FileCache {
         volatile boolean referenced;
         /** The check in flight, guarded by this node. */
         Load loading;
-        /** The entry whose check ahead failed: not checked ahead again, only once it expires. */
-        volatile ResolvedPath aheadFailed;
+        /**
+         * When the entry whose check ahead failed was checked (its {@code checkedAt}): that entry is not checked
+         * ahead again, only once it expires. A time, not the entry, so that a replaced entry's bytes are not held.
+         */
+        volatile long aheadFailed = Long.MIN_VALUE;
         /** Guarded by the cache: whether the node is in the ring, and the weight counted for it. */
         boolean linked;
         long weight;
@@ -110,13 +113,13 @@ final class FileCache {
      */
     CompletableFuture<ResolvedPath> checkAhead(String key, ResolvedPath entry, Check check, Executor pool) {
         Node n = map.get(key);
-        if (n == null || n.value != entry || n.aheadFailed == entry) {
+        if (n == null || n.value != entry || n.aheadFailed == entry.checkedAt) {
             return null;
         }
         CompletableFuture<ResolvedPath> f = check(key, check, pool, false);
         f.whenComplete((v, e) -> {
             if (e != null) {
-                n.aheadFailed = entry;
+                n.aheadFailed = entry.checkedAt;
             }
         });
         return f;

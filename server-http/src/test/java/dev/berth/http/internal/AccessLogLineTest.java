@@ -42,6 +42,15 @@ class AccessLogLineTest {
     }
 
     @Test
+    void controlCharactersAreWrittenAsHexSoNoLineCanBeForged() {
+        var request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
+        String line = AccessLog.line(CLIENT, request, 200, 1, "r\u001b[31m", "x\r\n10.0.0.1 - - [x] \"GET /b\u007f",
+                "HTTP/1.1", 0, true, AT);
+        assertEquals("192.0.2.7 - - [" + clf(AT) + "] \"GET /a HTTP/1.1\" 200 1 \"r\\x1b[31m\" "
+                + "\"x\\x0d\\x0a10.0.0.1 - - [x] \\\"GET /b\\x7f\" HTTP/1.1 0ms complete", line);
+    }
+
+    @Test
     void noRequestAndNoAddressAreDashes() {
         assertEquals("- - - [" + clf(AT) + "] \"-\" 400 0 \"-\" \"-\" HTTP/1.1 0ms complete",
                 AccessLog.line(AccessLog.client(null), null, 400, 0, null, null, "HTTP/1.1", 0, true, AT));

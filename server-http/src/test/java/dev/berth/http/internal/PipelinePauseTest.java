@@ -37,7 +37,7 @@ class PipelinePauseTest {
         channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(4), StandardCharsets.US_ASCII));
         assertFalse(channel.config().isAutoRead(), "four answers owed: reading stops");
 
-        // what core's BackpressureHandler does when the channel turns unwritable, then writable again
+        // what core's IdleBackpressureHandler does when the channel turns unwritable, then writable again
         ReadPause.pause(channel, "unwritable");
         ReadPause.resume(channel, "unwritable");
         assertFalse(channel.config().isAutoRead(), "the pipeline's own reason still holds reading off");

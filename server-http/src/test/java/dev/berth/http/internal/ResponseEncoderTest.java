@@ -8,11 +8,17 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -79,6 +85,31 @@ class ResponseEncoderTest {
             return r;
         });
         assertTrue(bytes.length() > 8000, "a block of " + bytes.length() + " bytes");
+    }
+
+    @Test
+    void aChunkedAnswerWithTrailersIsEncodedAsNettyEncodesIt() {
+        String netty = chunked(new HttpResponseEncoder());
+        assertEquals(netty, chunked(new ResponseEncoder()));
+        assertTrue(netty.endsWith("0\r\nx-checksum: abc\r\nx-count: 3\r\n\r\n"), netty);
+    }
+
+    /** A chunked head, one chunk, and a last chunk with two trailer fields, through {@code encoder}. */
+    private static String chunked(ChannelOutboundHandler encoder) {
+        EmbeddedChannel ch = new EmbeddedChannel(encoder);
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, HeaderMaps.unchecked(4));
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, HeaderMaps.unchecked(2));
+        last.trailingHeaders().add("x-checksum", "abc").add("x-count", "3");
+        ch.writeOutbound(head, new DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)), last);
+        StringBuilder out = new StringBuilder();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            ByteBuf b = (ByteBuf) o;
+            out.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        ch.finishAndReleaseAll();
+        return out.toString();
     }
 
     @Test

@@ -16,7 +16,7 @@ class StreamingBodyPauseTest {
         body.offer(new byte[300 * 1024]);
         assertFalse(channel.config().isAutoRead(), "more than the window unread pauses reading");
 
-        // what core's BackpressureHandler does when the channel becomes unwritable, then writable again
+        // what core's IdleBackpressureHandler does when the channel becomes unwritable, then writable again
         ReadPause.pause(channel, "unwritable");
         ReadPause.resume(channel, "unwritable");
         assertFalse(channel.config().isAutoRead(), "the body's own reason still holds reading off");
