@@ -40,6 +40,11 @@ class ResponseEncoderTest {
     private static String encode(ChannelOutboundHandler encoder, FullHttpResponse r) {
         EmbeddedChannel ch = new EmbeddedChannel(encoder);
         assertTrue(ch.writeOutbound(r));
+        return written(ch);
+    }
+
+    /** Everything {@code ch} wrote, as ISO-8859-1 text (a byte per character); the channel is finished after. */
+    private static String written(EmbeddedChannel ch) {
         StringBuilder out = new StringBuilder();
         for (Object o; (o = ch.readOutbound()) != null; ) {
             ByteBuf b = (ByteBuf) o;
@@ -102,14 +107,7 @@ class ResponseEncoderTest {
         LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, HeaderMaps.unchecked(2));
         last.trailingHeaders().add("x-checksum", "abc").add("x-count", "3");
         ch.writeOutbound(head, new DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)), last);
-        StringBuilder out = new StringBuilder();
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            ByteBuf b = (ByteBuf) o;
-            out.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        ch.finishAndReleaseAll();
-        return out.toString();
+        return written(ch);
     }
 
     @Test
