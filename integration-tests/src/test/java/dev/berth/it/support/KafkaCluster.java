@@ -56,6 +56,8 @@ public final class KafkaCluster implements TestWatcher, AfterAllCallback {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
     private static final int TAIL_LINES = 60;
+    /** How many times the cluster is started on new ports when a node finds one of its ports taken. */
+    private static final int PORT_ATTEMPTS = 3;
 
     private final List<KafkaNode> nodes = new ArrayList<>();
     private Path logback;
@@ -74,17 +76,43 @@ public final class KafkaCluster implements TestWatcher, AfterAllCallback {
         }
         // The test's own class path holds kafka_2.13 and everything it needs (see integration-tests' pom).
         classPath = System.getProperty("java.class.path");
-        for (int id = 1; id <= NODES; id++) {
-            nodes.add(new KafkaNode(id, Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), dir.resolve("node-" + id)));
-        }
         // A test JVM that dies (a fork timeout, a crash) must not leave three brokers running.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(KafkaNode::destroy), "kafka nodes' end"));
-        String voters = nodes.stream().map(KafkaNode::voter).collect(Collectors.joining(","));
-        String clusterId = Uuid.randomUuid().toString();
-        Instant began = Instant.now();
-        nodes.forEach(n -> n.format(clusterId, voters));
-        start();
-        log.info("Kafka cluster {} up in {} ms: {}", clusterId, Duration.between(began, Instant.now()).toMillis(), nodes);
+        for (int attempt = 1; ; attempt++) {
+            Path base = attempt == 1 ? dir : dir.resolve("attempt-" + attempt);
+            for (int id = 1; id <= NODES; id++) {
+                nodes.add(new KafkaNode(id, Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), base.resolve("node-" + id)));
+            }
+            String voters = nodes.stream().map(KafkaNode::voter).collect(Collectors.joining(","));
+            String clusterId = Uuid.randomUuid().toString();
+            Instant began = Instant.now();
+            nodes.forEach(n -> n.format(clusterId, voters));
+            try {
+                start();
+                log.info("Kafka cluster {} up in {} ms: {}", clusterId, Duration.between(began, Instant.now()).toMillis(), nodes);
+                return;
+            } catch (AssertionError e) {
+                // A port found free was taken by another process of the suite before the node bound it: new ports.
+                if (attempt == PORT_ATTEMPTS || !lostAPort()) {
+                    throw e;
+                }
+                log.warn("a Kafka node lost its port to another process before binding it (attempt {} of {}); "
+                        + "starting the cluster again on new ports", attempt, PORT_ATTEMPTS);
+                nodes.forEach(KafkaNode::destroy);
+                nodes.clear();
+            }
+        }
+    }
+
+    /** True when a node that exited says in its log that its address was in use. */
+    private boolean lostAPort() {
+        return nodes.stream().filter(n -> !n.isAlive()).anyMatch(n -> {
+            try {
+                return Files.exists(n.logFile()) && Files.readString(n.logFile()).contains("Address already in use");
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     /** Starts every node that is not running (all of them after {@link #stopAll()}) and waits until each serves. */
