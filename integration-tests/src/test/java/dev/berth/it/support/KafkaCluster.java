@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -80,8 +81,9 @@ public final class KafkaCluster implements TestWatcher, AfterAllCallback {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> nodes.forEach(KafkaNode::destroy), "kafka nodes' end"));
         for (int attempt = 1; ; attempt++) {
             Path base = attempt == 1 ? dir : dir.resolve("attempt-" + attempt);
+            Set<Integer> ports = new HashSet<>(); // the system may hand out a port it just handed out
             for (int id = 1; id <= NODES; id++) {
-                nodes.add(new KafkaNode(id, Ports.freeLoopbackPort(), Ports.freeLoopbackPort(), base.resolve("node-" + id)));
+                nodes.add(new KafkaNode(id, distinctPort(ports), distinctPort(ports), base.resolve("node-" + id)));
             }
             String voters = nodes.stream().map(KafkaNode::voter).collect(Collectors.joining(","));
             String clusterId = Uuid.randomUuid().toString();
@@ -100,6 +102,16 @@ public final class KafkaCluster implements TestWatcher, AfterAllCallback {
                         + "starting the cluster again on new ports", attempt, PORT_ATTEMPTS);
                 nodes.forEach(KafkaNode::destroy);
                 nodes.clear();
+            }
+        }
+    }
+
+    /** A free loopback port not in {@code taken}, added to it. */
+    private static int distinctPort(Set<Integer> taken) {
+        for (int i = 0; ; i++) {
+            int port = Ports.freeLoopbackPort();
+            if (taken.add(port) || i == 100) {
+                return port;
             }
         }
     }
