@@ -8,7 +8,9 @@ import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +19,20 @@ import java.util.concurrent.TimeUnit;
  * The graceful stop of an HTTP/3 connection (RFC 9114 section 5.2). On {@link Drain#EVENT} it sends GOAWAY on
  * the control stream with the id of the first request stream it will not serve, resets request streams the
  * client opens from that id on with H3_REQUEST_REJECTED, lets the streams in flight finish, and then closes the
- * connection with H3_NO_ERROR. The close waits {@link #LINGER} after the last stream ended: a stream's end means
- * its last bytes were handed to QUIC, not yet acknowledged, and a CONNECTION_CLOSE would stop QUIC from sending
- * them again if one was lost. A client that closes first ends it sooner; the drain deadline bounds it all.
+ * connection with H3_NO_ERROR. A stream's end means its last bytes were handed to QUIC, not that they were sent:
+ * QUIC takes as much as the client's flow-control window allows (a whole download, often) and sends it at the
+ * pace of congestion control, and a CONNECTION_CLOSE drops what it still holds. So the close waits until the
+ * connection has sent nothing for {@link #LINGER} after the last stream ended: no bytes still queued, and no
+ * loss being repaired (a lost packet is sent again within a probe timeout, well under that). A client that
+ * closes first ends it sooner; the drain deadline bounds it all.
  *
  * <p>Sits on the QUIC connection's pipeline after Netty's HTTP/3 connection handler; runs on its event loop.
  */
 final class Http3Drain extends ChannelInboundHandlerAdapter {
-    /** How long the connection stays open after its last stream ended, for the acknowledgement of the last bytes. */
+    /**
+     * How long the connection must have sent nothing, after its last stream ended, before it is closed: the
+     * queued bytes are out and their acknowledgements have had time to come back.
+     */
     static final Duration LINGER = Duration.ofSeconds(1);
 
     private ChannelHandlerContext ctx;
@@ -33,6 +41,8 @@ final class Http3Drain extends ChannelInboundHandlerAdapter {
     private int open;
     /** The id sent in GOAWAY, from which streams are refused; -1 until the drain begins. */
     private long goAwayId = -1;
+    /** Whether a quiet-period check is scheduled. */
+    private boolean closing;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -76,15 +86,41 @@ final class Http3Drain extends ChannelInboundHandlerAdapter {
     }
 
     private void closeIfDone() {
-        if (goAwayId < 0 || open > 0) {
+        if (goAwayId < 0 || open > 0 || closing) {
             return;
         }
-        ctx.executor().schedule(() -> {
-            if (open == 0 && ctx.channel().isActive()) {
-                ((QuicChannel) ctx.channel()).close(true, Http3ErrorCode.H3_NO_ERROR.code(),
-                        Unpooled.copiedBuffer("server stopping", StandardCharsets.US_ASCII));
-            }
-        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        closing = true;
+        ((QuicChannel) ctx.channel()).collectStats().addListener(f -> closeWhenQuiet(sentBytes(f)));
+    }
+
+    private static long sentBytes(Future<?> stats) {
+        return stats.isSuccess() ? ((QuicConnectionStats) stats.getNow()).sentBytes() : -1;
+    }
+
+    /** Closes the connection if it sent no byte in the last {@link #LINGER} ({@code sentBefore} bytes before). */
+    private void closeWhenQuiet(long sentBefore) {
+        ctx.executor().schedule(() -> stillClosing(() -> ((QuicChannel) ctx.channel()).collectStats().addListener(
+                f -> stillClosing(() -> {
+                    long sent = sentBytes(f);
+                    if (sent >= 0 && sent != sentBefore) {
+                        closeWhenQuiet(sent);
+                    } else {
+                        ((QuicChannel) ctx.channel()).close(true, Http3ErrorCode.H3_NO_ERROR.code(),
+                                Unpooled.copiedBuffer("server stopping", StandardCharsets.US_ASCII));
+                    }
+                }))), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code next} while the connection is open with no stream in flight; a stream that opened restarts it. */
+    private void stillClosing(Runnable next) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (open > 0) {
+            closing = false;
+            return;
+        }
+        next.run();
     }
 
     /** What is in flight, for the line logged if the drain deadline cuts the connection; null when idle. */
@@ -93,6 +129,6 @@ final class Http3Drain extends ChannelInboundHandlerAdapter {
             return null;
         }
         return open > 0 ? "GOAWAY sent, " + open + " request stream(s) in flight"
-                : "GOAWAY sent and every stream ended; closing";
+                : "GOAWAY sent and every stream ended; closing once the last bytes are sent";
     }
 }
