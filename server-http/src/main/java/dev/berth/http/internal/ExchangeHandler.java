@@ -2,6 +2,7 @@ package dev.berth.http.internal;
 
 import dev.berth.core.spi.ConnectionContext;
 import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.LingeringClose;
 import dev.berth.core.spi.ReadPause;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.ByteBufUtil;

@@ -1,6 +1,7 @@
 package dev.berth.http.internal;
 
 import dev.berth.core.spi.Drain;
+import dev.berth.core.spi.LingeringClose;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,8 +1,8 @@
 package dev.berth.smtp.internal;
 
+import dev.berth.core.spi.LingeringClose;
 import dev.berth.smtp.SmtpReply;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 
 /** Writes one session's replies, counts the ones that answer client mistakes, and writes the last one before closing. */
@@ -30,14 +30,19 @@ final class ReplyWriter {
         return ++errors >= maxErrors;
     }
 
-    /** Writes {@code r} and closes the connection once it is flushed; false if the last reply was already written. */
+    /**
+     * Writes {@code r} and closes the connection once it is flushed, with a {@link LingeringClose}: a client
+     * that pipelined commands behind the one answered reads this reply before the connection ends, where a
+     * plain close over its unread commands would make the kernel reset the connection and drop the reply.
+     * False if the last reply was already written.
+     */
     boolean last(SmtpReply r) {
         if (closing) {
             return false;
         }
         reply(r);
         closing = true;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(LingeringClose.AFTER_LAST_ANSWER);
         return true;
     }
 

@@ -1,4 +1,4 @@
-package dev.berth.http.internal;
+package dev.berth.core.spi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a TCP connection after the server's last answer (an HTTP/1.1 answer that ends the connection, an
- * HTTP/2 GOAWAY) in two steps, so that a client still sending can read that answer: first for writing only
+ * HTTP/2 GOAWAY, an SMTP 421 or 221) in two steps, so that a client still sending can read that answer: first for writing only
  * (TLS {@code close_notify}, then a TCP FIN, once every byte written before has left), then for good when
  * the client closes, or after {@link #TIME} or {@link #BYTES} more from the client, whichever comes first
  * (RFC 9112 section 9.6; nginx's {@code lingering_close}).
@@ -29,16 +29,19 @@ import java.util.concurrent.TimeUnit;
  * handler, placed first in the pipeline, discards what the client sends before TLS or any codec sees it,
  * and reads whatever else paused reading: a socket left unread is what the reset is about. A second close
  * (the drain deadline's) closes at once.
+ *
+ * <p>A module's handler ends a connection with {@code ctx.writeAndFlush(last).addListener(AFTER_LAST_ANSWER)}
+ * instead of {@code ChannelFutureListener.CLOSE}. Call on the channel's event loop.
  */
-final class LingeringClose extends ChannelInboundHandlerAdapter {
+public final class LingeringClose extends ChannelInboundHandlerAdapter {
     /** The name of this handler, first in the pipeline once the lingering close has begun. */
-    static final String NAME = "http.lingering-close";
+    public static final String NAME = "berth.lingering-close";
     /** How long the server goes on reading after its last answer, at most. */
-    static final Duration TIME = Duration.ofSeconds(5);
+    public static final Duration TIME = Duration.ofSeconds(5);
     /** How many bytes the server reads and discards after its last answer, at most. */
-    static final long BYTES = 8L * 1024 * 1024;
+    public static final long BYTES = 8L * 1024 * 1024;
     /** Closes with a lingering close once the write it listens to has succeeded, at once if it failed. */
-    static final ChannelFutureListener AFTER_LAST_ANSWER = f -> {
+    public static final ChannelFutureListener AFTER_LAST_ANSWER = f -> {
         if (f.isSuccess() && applies(f.channel())) {
             begin(f.channel());
         } else {
@@ -58,12 +61,12 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
     }
 
     /** True when {@code channel} can close this way: open, a TCP connection, and not already lingering. */
-    static boolean applies(Channel channel) {
+    public static boolean applies(Channel channel) {
         return channel.isActive() && channel instanceof DuplexChannel && channel.pipeline().get(NAME) == null;
     }
 
     /** Begins the lingering close of {@code channel}, on its event loop, with the default bounds. */
-    static ChannelFuture begin(Channel channel) {
+    public static ChannelFuture begin(Channel channel) {
         return begin(channel, TIME, BYTES);
     }
 
@@ -71,7 +74,7 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
      * Begins the lingering close of {@code channel}, on its event loop, when {@link #applies} holds; returns
      * its close future.
      */
-    static ChannelFuture begin(Channel channel, Duration time, long maxBytes) {
+    public static ChannelFuture begin(Channel channel, Duration time, long maxBytes) {
         LingeringClose linger = new LingeringClose(time, maxBytes);
         channel.pipeline().addFirst(NAME, linger);
         channel.config().setAutoRead(true);

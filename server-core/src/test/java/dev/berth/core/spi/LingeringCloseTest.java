@@ -1,4 +1,4 @@
-package dev.berth.http.internal;
+package dev.berth.core.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
