@@ -5,7 +5,7 @@ import java.io.InputStream;
 
 /**
  * Receives one mail transaction. Every method runs on the server's blocking executor, never on an
- * event loop, one at a time and in this order:
+ * event loop (unless the handler is {@link NonBlocking}), one at a time and in this order:
  * <ol>
  *   <li>{@link #onMailFrom} once;</li>
  *   <li>{@link #onRcptTo} once per RCPT command;</li>
@@ -24,7 +24,8 @@ import java.io.InputStream;
  *
  * <p>While a method runs the server reads nothing from the client. A method left at its default is
  * not scheduled at all: a handler that only implements {@link #onData} costs one trip to the
- * blocking executor per message.
+ * blocking executor per message. A handler that never blocks can say so with {@link NonBlocking}
+ * and save that trip too.
  */
 public interface SmtpMessageHandler {
 
@@ -49,5 +50,24 @@ public interface SmtpMessageHandler {
 
     /** The transaction is over; release what it held. */
     default void onDone() {
+    }
+
+    /**
+     * A handler that never blocks: no I/O that waits, no lock held by another thread, no waiting on a future
+     * (hand such work to your own executor and keep the handler to what answers at once, or use a plain
+     * {@link SmtpMessageHandler}). Its methods run on the session's event loop, in the same order and one at a
+     * time, with no trip to the blocking executor and no read pause:
+     * <ul>
+     *   <li>{@link #onMailFrom}, {@link #onRcptTo} and {@link #onDone} always;</li>
+     *   <li>{@link #onData} when the whole message is in memory when it starts (up to 64 KiB, or a message
+     *       refused before that), so that its reads never wait. A larger message still streams to
+     *       {@code onData} on the blocking executor; the {@code onDone} after it runs on the event loop once
+     *       that call has left the executor, on the executor behind it otherwise.</li>
+     * </ul>
+     * The handler timeout does not apply to a call on the event loop: nothing could stop it, and everything
+     * else on that loop waits for it. A null reply or an exception is answered {@code 451 4.3.0}, as for
+     * any handler.
+     */
+    interface NonBlocking extends SmtpMessageHandler {
     }
 }

@@ -96,7 +96,7 @@ final class CurrentTransaction {
         }
         if (handler != null && HandlerMethods.of(handler).onDone) {
             SmtpMessageHandler h = handler;
-            calls.tell(h, "onDone", h::onDone);
+            calls.tell(h, "onDone", HandlerMethods.of(h).nonBlocking, h::onDone);
         }
         handler = null;
         tx = null;

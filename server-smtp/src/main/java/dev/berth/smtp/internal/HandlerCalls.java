@@ -57,8 +57,27 @@ final class HandlerCalls {
         return result;
     }
 
-    /** Queues a call that needs no answer (such as {@code onDone}), behind the earlier ones; a failure is only logged. */
-    void tell(Object handler, String method, Runnable work) {
+    /**
+     * Makes a call on the event loop, now, when no earlier call of this session is still queued or running on
+     * the blocking executor (so that the calls stay one at a time and in order); returns null otherwise.
+     */
+    CompletableFuture<SmtpReply> now(Object handler, String method, Callable<SmtpReply> work) {
+        return queue.idle() ? CompletableFuture.completedFuture(replyOf(handler, method, work)) : null;
+    }
+
+    /**
+     * Queues a call that needs no answer (such as {@code onDone}), behind the earlier ones; a failure is only
+     * logged. With {@code onLoop}, it runs now when nothing is queued.
+     */
+    void tell(Object handler, String method, boolean onLoop, Runnable work) {
+        if (onLoop && queue.idle()) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                log.debug("{}.{} failed for {}: {}", handler.getClass().getName(), method, remote(), e.toString());
+            }
+            return;
+        }
         queue.execute(() -> {
             try {
                 work.run();
@@ -75,6 +94,14 @@ final class HandlerCalls {
      */
     void await(CompletableFuture<SmtpReply> result, Consumer<SmtpReply> then, Runnable onTimeout) {
         EventExecutor loop = session.loop();
+        if (result.isDone() && loop.inEventLoop()) {
+            // made on the event loop (a non-blocking handler): nothing to wait for, nor to pause reading for
+            SmtpReply r = result.getNow(null);
+            if (session.open()) {
+                then.accept(r != null ? r : SmtpReply.LOCAL_ERROR);
+            }
+            return;
+        }
         session.hold(ClientInput.Hold.HANDLER);
         boolean[] settled = {false};
         ScheduledFuture<?> deadline = loop.schedule(() -> {

@@ -3,28 +3,36 @@ package dev.berth.smtp.internal;
 import dev.berth.smtp.MailTransaction;
 import dev.berth.smtp.SmtpMessageHandler;
 /**
- * Which optional {@link SmtpMessageHandler} methods a handler class implements. A method left at its
- * default does nothing that could block, so the session answers it on the event loop instead of
- * paying a trip to the blocking executor and back (two thread hand-offs and a read pause) per command.
+ * Which {@link SmtpMessageHandler} methods of a handler class must run on the blocking executor. A method
+ * left at its default does nothing that could block, and a {@link SmtpMessageHandler.NonBlocking} handler
+ * says none of its methods blocks, so the session calls those on the event loop instead of paying a trip to
+ * the blocking executor and back (two thread hand-offs and a read pause) per command.
  */
 final class HandlerMethods {
     private static final ClassValue<HandlerMethods> CACHE = new ClassValue<>() {
         @Override
         protected HandlerMethods computeValue(Class<?> type) {
             return new HandlerMethods(
+                    SmtpMessageHandler.NonBlocking.class.isAssignableFrom(type),
                     implemented(type, "onMailFrom", MailTransaction.class),
                     implemented(type, "onRcptTo", MailTransaction.class, String.class),
                     implemented(type, "onDone"));
         }
     };
 
+    /** The handler is a {@link SmtpMessageHandler.NonBlocking}: every call it allows runs on the event loop. */
+    final boolean nonBlocking;
+    /** {@code onMailFrom} runs on the blocking executor. */
     final boolean onMailFrom;
+    /** {@code onRcptTo} runs on the blocking executor. */
     final boolean onRcptTo;
+    /** {@code onDone} is implemented, so it is called at all. */
     final boolean onDone;
 
-    private HandlerMethods(boolean onMailFrom, boolean onRcptTo, boolean onDone) {
-        this.onMailFrom = onMailFrom;
-        this.onRcptTo = onRcptTo;
+    private HandlerMethods(boolean nonBlocking, boolean onMailFrom, boolean onRcptTo, boolean onDone) {
+        this.nonBlocking = nonBlocking;
+        this.onMailFrom = onMailFrom && !nonBlocking;
+        this.onRcptTo = onRcptTo && !nonBlocking;
         this.onDone = onDone;
     }
 

@@ -3,6 +3,7 @@ package dev.berth.smtp.internal;
 import dev.berth.smtp.MailTransaction;
 import dev.berth.smtp.SmtpMessageHandler;
 import dev.berth.smtp.SmtpReply;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,17 +39,28 @@ final class MessageIntake {
         this.stream = new MessageStream(onRoom);
     }
 
-    private void start() {
+    /**
+     * Starts {@code onData}: on the event loop when the handler is {@link SmtpMessageHandler.NonBlocking} and the
+     * content is all here ({@code whole}: finished or refused), so no read can wait; on the blocking executor
+     * otherwise.
+     */
+    private void start(boolean whole) {
         if (reply != null) {
             return;
         }
-        reply = calls.submit(handler, "onData", () -> {
+        Callable<SmtpReply> work = () -> {
             try {
                 return handler.onData(tx, stream);
             } finally {
                 stream.readerGone();
             }
-        });
+        };
+        if (whole && HandlerMethods.of(handler).nonBlocking) {
+            reply = calls.now(handler, "onData", work);
+        }
+        if (reply == null) {
+            reply = calls.submit(handler, "onData", work);
+        }
     }
 
     /** Passes content on; false when the handler lags and reading should pause until {@code onRoom}. */
@@ -60,12 +72,12 @@ final class MessageIntake {
         if (size > maxSize) {
             tooBig = true;
             stream.abort("larger than " + maxSize + " octets");
-            start();
+            start(true);
             return true;
         }
         boolean room = stream.offer(bytes);
         if (size >= START_THRESHOLD) {
-            start();
+            start(false);
         }
         return room;
     }
@@ -83,14 +95,14 @@ final class MessageIntake {
     /** The content is complete; completes with the handler's reply. */
     CompletableFuture<SmtpReply> complete() {
         stream.finish();
-        start();
+        start(true);
         return reply;
     }
 
     /** The content is refused or abandoned: the handler's next read fails and nothing may be kept. */
     CompletableFuture<SmtpReply> abort(String why) {
         stream.abort(why);
-        start();
+        start(true);
         return reply;
     }
 }

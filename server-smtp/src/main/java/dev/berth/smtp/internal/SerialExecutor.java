@@ -22,6 +22,11 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /** True when no task is queued or running: a task run now on another thread runs in order. */
+    public synchronized boolean idle() {
+        return !running;
+    }
+
     private void runAll() {
         while (true) {
             Runnable next;
