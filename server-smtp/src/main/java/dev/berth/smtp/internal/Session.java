@@ -168,7 +168,7 @@ public final class Session {
 
     /** Stops reading from the client, and its clock, until {@code why} is released. */
     void hold(ClientInput.Hold why) {
-        timer.cancel();
+        timer.pause();
         input.hold(why);
     }
 
