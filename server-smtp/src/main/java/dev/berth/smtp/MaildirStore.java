@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -82,15 +83,21 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
         try {
             Path first = null;
             long size = 0;
+            // The folders are not looked for before each message (four statx calls): a missing one fails the
+            // open, copy or rename with NoSuchFileException, and is made then, before that one step is tried again.
             for (Path dir : targets) {
-                ensureMaildir(dir);
                 Path tmp = dir.resolve("tmp").resolve(MaildirNames.forMessage(tx.id(), tx.session().serverName()));
                 written.add(tmp);
                 if (first == null) {
-                    size = writeFirst(tmp, tx, content);
+                    size = writeFirst(createIn(dir, tmp), tx, content);
                     first = tmp;
                 } else {
-                    Files.copy(first, tmp);
+                    try {
+                        Files.copy(first, tmp);
+                    } catch (NoSuchFileException e) {
+                        ensureMaildir(dir);
+                        Files.copy(first, tmp);
+                    }
                 }
             }
             // The copies are forced after all are written: a journaling file system commits them in
@@ -102,7 +109,12 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
             for (int i = 0; i < written.size(); i++) {
                 Path tmp = written.get(i);
                 Path target = tmp.getParent().resolveSibling("new").resolve(tmp.getFileName() + ",S=" + size);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (NoSuchFileException e) {
+                    ensureMaildir(tmp.getParent().getParent());
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                }
                 written.set(i, target);
             }
             // Then each new/ once, in an fsync shared with the messages renamed into it at the same time.
@@ -127,11 +139,11 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
     }
 
     /**
-     * Writes trace headers and content to {@code tmp}, forces it to disk, and returns the file's size.
+     * Writes trace headers and content to {@code file}, forces it to disk, closes it, and returns its size.
      * The headers go out in the content's first write: a small message is one {@code write}.
      */
-    private static long writeFirst(Path tmp, MailTransaction tx, InputStream content) throws IOException {
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    private static long writeFirst(FileChannel file, MailTransaction tx, InputStream content) throws IOException {
+        try (FileChannel out = file) {
             byte[] head = tx.traceHeaders().getBytes(StandardCharsets.UTF_8);
             byte[] buf = new byte[Math.max(BUFFER, head.length)];
             System.arraycopy(head, 0, buf, 0, head.length);
@@ -154,6 +166,16 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
             }
             out.force(true);
             return out.size();
+        }
+    }
+
+    /** Creates {@code tmp} in {@code dir}'s {@code tmp/} for writing, making the Maildir's folders first if missing. */
+    private static FileChannel createIn(Path dir, Path tmp) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            ensureMaildir(dir);
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
     }
 

@@ -102,6 +102,29 @@ class MaildirStoreTest {
     }
 
     @Test
+    void aFolderRemovedWhileRunningIsMadeAgainByTheNextMessage() throws IOException {
+        MaildirStore store = new MaildirStore(root, MaildirLayout.SHARED);
+        store.prepare();
+        Files.delete(root.resolve("new"));
+        store.create(SESSION).onData(transaction("bob@example.com"), new ByteArrayInputStream("a\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1, files(root.resolve("new")).size(), "new/ made again at the rename");
+        Files.delete(root.resolve("tmp"));
+        store.create(SESSION).onData(transaction("bob@example.com"), new ByteArrayInputStream("b\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(2, files(root.resolve("new")).size(), "tmp/ made again at the file's creation");
+        assertEquals(List.of(), files(root.resolve("tmp")));
+
+        MaildirStore perRecipient = new MaildirStore(root.resolve("users"), MaildirLayout.PER_RECIPIENT);
+        perRecipient.create(SESSION).onData(transaction("carol@example.com"),
+                new ByteArrayInputStream("c\r\n".getBytes(StandardCharsets.UTF_8)));
+        // dave's Maildir does not exist yet: his copy of carol's file fails, and his folders are made then
+        perRecipient.create(SESSION).onData(transaction("carol@example.com", "dave@example.com"),
+                new ByteArrayInputStream("d\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(2, files(root.resolve("users").resolve("carol@example.com").resolve("new")).size());
+        assertEquals(1, files(root.resolve("users").resolve("dave@example.com").resolve("new")).size(),
+                "the second recipient's copy made his folders");
+    }
+
+    @Test
     void thePerRecipientLayoutStoresOneCopyPerRecipientInASafelyNamedFolder() throws IOException {
         MaildirStore store = new MaildirStore(root, MaildirLayout.PER_RECIPIENT);
         MailTransaction tx = transaction("Bob@Example.com", "\"../../etc\"@example.com");
