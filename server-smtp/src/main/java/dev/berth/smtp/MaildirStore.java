@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,13 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
     private final Path root;
     private final MaildirLayout layout;
     private final DirectorySync syncs = new DirectorySync();
+    /**
+     * The Maildirs this store has made sure of: folders present and their entries on disk. Each is checked
+     * once (not before every message: four statx calls); one removed later is made again when an open, copy
+     * or rename in it fails. Emptied when it grows past {@link #READY_LIMIT} (per-recipient Maildirs).
+     */
+    private final Set<Path> ready = ConcurrentHashMap.newKeySet();
+    private static final int READY_LIMIT = 10_000;
 
     /** A store under {@code root}, which is created (with {@code tmp}, {@code new}, {@code cur}) as needed. */
     public MaildirStore(Path root, MaildirLayout layout) {
@@ -66,6 +74,7 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
         Files.createDirectories(root);
         if (layout == MaildirLayout.SHARED) {
             ensureMaildir(root);
+            ready.add(root);
         }
     }
 
@@ -83,9 +92,16 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
         try {
             Path first = null;
             long size = 0;
-            // The folders are not looked for before each message (four statx calls): a missing one fails the
+            // Each Maildir is made sure of once (ready), not before each message; a folder removed since fails the
             // open, copy or rename with NoSuchFileException, and is made then, before that one step is tried again.
             for (Path dir : targets) {
+                if (!ready.contains(dir)) {
+                    ensureMaildir(dir);
+                    if (ready.size() >= READY_LIMIT) {
+                        ready.clear();
+                    }
+                    ready.add(dir);
+                }
                 Path tmp = dir.resolve("tmp").resolve(MaildirNames.forMessage(tx.id(), tx.session().serverName()));
                 written.add(tmp);
                 if (first == null) {
@@ -179,17 +195,23 @@ public final class MaildirStore implements SmtpMessageHandlerFactory {
         }
     }
 
-    private static void ensureMaildir(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            DirectorySync.fsync(dir.getParent()); // a new per-recipient Maildir must itself survive a crash
-        }
+    /**
+     * Makes {@code dir} a whole Maildir on disk: creates what is missing of it and its {@code tmp}, {@code new} and
+     * {@code cur}, and fsyncs {@code dir} and its parent even when nothing was missing, since another thread or
+     * process may have just made them without their entries being on disk yet. One at a time, so that a second
+     * first message to a new Maildir waits for the first one's fsyncs before its own 250.
+     */
+    private static synchronized void ensureMaildir(Path dir) throws IOException {
+        Files.createDirectories(dir);
         for (String sub : new String[] {"tmp", "new", "cur"}) {
             Path p = dir.resolve(sub);
             if (!Files.isDirectory(p)) {
                 Files.createDirectories(p);
-                DirectorySync.fsync(dir);
             }
+        }
+        DirectorySync.fsync(dir);
+        if (dir.getParent() != null) {
+            DirectorySync.fsync(dir.getParent());
         }
     }
 

@@ -64,8 +64,10 @@ public interface SmtpMessageHandler {
      *       {@code onData} on the blocking executor; the {@code onDone} after it runs on the event loop once
      *       that call has left the executor, on the executor behind it otherwise.</li>
      * </ul>
-     * The handler timeout does not apply to a call on the event loop: nothing could stop it, and everything
-     * else on that loop waits for it. A null reply or an exception is answered {@code 451 4.3.0}, as for
+     * A call made while an earlier call of the same session is still on the blocking executor (an
+     * {@code onData} that streamed, its {@code onDone}) waits for it there, as for any handler, so the calls
+     * stay one at a time and in order. The handler timeout does not apply to a call on the event loop:
+     * nothing could stop it, and everything else on that loop waits for it. A null reply or an exception is answered {@code 451 4.3.0}, as for
      * any handler.
      */
     interface NonBlocking extends SmtpMessageHandler {

@@ -87,4 +87,28 @@ class SmtpCloseAfterErrorTest {
             assertEquals("end of stream", end);
         }
     }
+
+    @Test
+    void afterQuitTheServerClosesAsSoonAsTheClientHasNotAfterTheLingeringBound() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(server.address(), 5000);
+            s.setSoTimeout(15_000);
+            InputStream in = s.getInputStream();
+            s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            String got = new String(in.readAllBytes(), StandardCharsets.US_ASCII); // to the server's FIN
+            assertTrue(got.startsWith("220 ") && got.contains("\r\n221 "), got);
+            long closedAt = System.nanoTime();
+            s.shutdownOutput();
+            // the lingering close reads the client's FIN and closes then, well before its 5 s bound
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < until && server.meters.find("berth.connections.active").tag("listener", "smtp")
+                    .gauge().value() > 0) {
+                Thread.sleep(10);
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+            assertEquals(0, server.meters.find("berth.connections.active").tag("listener", "smtp").gauge().value(),
+                    "still open " + ms + " ms after the client closed");
+            assertTrue(ms < 3000, "the server closed " + ms + " ms after the client did, not at the 5 s bound");
+        }
+    }
 }

@@ -116,6 +116,82 @@ class SmtpNonBlockingHandlerTest {
                 doneWhereverItRan(calls));
     }
 
+    @Test
+    void afterAMessageAnsweredOnTheLoopAnIdleSessionGetsTheCommandTimeoutNotTheDataTimeout() throws IOException {
+        server = new TestServer(maildir, SmtpConfig.builder().serverName("mx.test")
+                .commandTimeout(java.time.Duration.ofSeconds(1)).dataTimeout(java.time.Duration.ofMinutes(5)).build(),
+                session -> new Recording());
+        try (SmtpTestClient c = server.connect()) {
+            c.reply();
+            c.command("EHLO client.example");
+            c.beginData("alice@example.org", "bob@example.com");
+            assertEquals("250 2.0.0 Taken 7", c.command("hello\r\n."));
+            long t = System.nanoTime();
+            assertEquals("421 4.4.2 Timeout, closing connection", c.reply(), "the 1 s command timeout, not the 5 min one");
+            assertTrue(System.nanoTime() - t < java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+        }
+    }
+
+    @Test
+    void aCallAfterOneStillOnThePoolWaitsForItSoCallsNeverOverlap() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inCall = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> overlaps = new CopyOnWriteArrayList<>();
+        SmtpMessageHandler.NonBlocking shared = new SmtpMessageHandler.NonBlocking() {
+            private void enter(String what) {
+                if (inCall.incrementAndGet() != 1) {
+                    overlaps.add(what);
+                }
+            }
+
+            @Override
+            public SmtpReply onMailFrom(MailTransaction tx) {
+                enter("mail");
+                inCall.decrementAndGet();
+                return SmtpReply.SENDER_OK;
+            }
+
+            @Override
+            public SmtpReply onData(MailTransaction tx, InputStream content) throws IOException {
+                enter("data");
+                try {
+                    content.transferTo(java.io.OutputStream.nullOutputStream());
+                    return SmtpReply.MESSAGE_ACCEPTED;
+                } finally {
+                    inCall.decrementAndGet();
+                }
+            }
+
+            @Override
+            public void onDone() {
+                enter("done");
+                if (where().equals("pool")) {
+                    for (int i = 0; i < 12; i++) {
+                        sleep(); // an onDone still running on the pool when the next MAIL comes
+                    }
+                }
+                inCall.decrementAndGet();
+            }
+        };
+        server = new TestServer(maildir, SmtpConfig.defaults(), session -> shared);
+        String chunk = ("x".repeat(998) + "\r\n").repeat(100); // over 64 KiB: onData waits on the pool
+        try (SmtpTestClient c = server.connect()) {
+            c.reply();
+            c.command("EHLO client.example");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(c.command("MAIL FROM:<alice@example.org>").startsWith("250 "));
+                assertTrue(c.command("RCPT TO:<bob@example.com>").startsWith("250 "));
+                c.send("BDAT " + chunk.length() + "\r\n" + chunk);
+                assertTrue(c.reply().startsWith("250 "), "the first chunk");
+                // RSET ends the transaction while onData still runs on the pool: its onDone queues there,
+                // and the next MAIL's onMailFrom must wait behind it
+                assertTrue(c.command("RSET").startsWith("250 "));
+            }
+            assertTrue(c.command("MAIL FROM:<alice@example.org>").startsWith("250 "));
+            c.command("QUIT");
+        }
+        assertEquals(List.of(), overlaps, "calls of one session never overlap");
+    }
+
     /**
      * The calls with each {@code onDone} after an {@code onData} on the pool written as plain "done": it runs on
      * the event loop when that call has left the pool by then, on the pool behind it otherwise; in order either way.

@@ -75,6 +75,10 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
      * its close future.
      */
     public static ChannelFuture begin(Channel channel, Duration time, long maxBytes) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> begin(channel, time, maxBytes));
+            return channel.closeFuture();
+        }
         LingeringClose linger = new LingeringClose(time, maxBytes);
         channel.pipeline().addFirst(NAME, linger);
         channel.config().setAutoRead(true);

@@ -19,8 +19,15 @@ public final class ReadPause {
     private ReadPause() {
     }
 
-    /** Stops reading until {@link #resume} is called with the same reason (and no other reason is left). */
+    /**
+     * Stops reading until {@link #resume} is called with the same reason (and no other reason is left). Does
+     * nothing once a {@link LingeringClose} has begun: it reads and discards until the client closes, and a
+     * pause then would hold the connection for the lingering close's whole time.
+     */
     public static void pause(Channel channel, Object reason) {
+        if (channel.pipeline().get(LingeringClose.NAME) != null) {
+            return;
+        }
         Set<Object> reasons = channel.attr(REASONS).get();
         if (reasons == null) {
             reasons = new HashSet<>(4);

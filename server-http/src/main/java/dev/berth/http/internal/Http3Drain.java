@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * QUIC takes as much as the client's flow-control window allows (a whole download, often) and sends it at the
  * pace of congestion control, and a CONNECTION_CLOSE drops what it still holds. So the close waits until the
  * connection has sent nothing for {@link #LINGER} after the last stream ended: no bytes still queued, and no
- * loss being repaired (a lost packet is sent again within a probe timeout, well under that). A client that
- * closes first ends it sooner; the drain deadline bounds it all.
+ * loss being repaired (a lost packet is sent again within a probe timeout, under that on the paths it is
+ * meant for). Two cases it does not cover: a client that holds back flow-control credit for longer, or a
+ * path whose backed-off probe timeout exceeds it, can still be closed with bytes unsent; and a client that
+ * keeps sending (PINGs more often than that) keeps the connection open, as each of its packets is
+ * acknowledged. A client that closes first ends it sooner; the drain deadline bounds it all.
  *
  * <p>Sits on the QUIC connection's pipeline after Netty's HTTP/3 connection handler; runs on its event loop.
  */

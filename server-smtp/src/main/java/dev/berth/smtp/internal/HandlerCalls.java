@@ -1,5 +1,6 @@
 package dev.berth.smtp.internal;
 
+import dev.berth.smtp.SmtpMessageHandler;
 import dev.berth.smtp.SmtpReply;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls from one session into its message handler (and its authenticator): on the blocking
  * executor, one at a time in the order made, with reading paused until the reply is in, which then
- * goes to the client. A call that throws or returns null is answered {@code 451 4.3.0}; a call
+ * goes to the client; on the event loop instead for a method left at its default, and for a
+ * {@link SmtpMessageHandler.NonBlocking} handler when none of the session's calls is still on the pool. A call that throws or returns null is answered {@code 451 4.3.0}; a call
  * slower than the handler timeout ends the transaction and is answered {@code 451 4.3.0} too, and
  * keeps its thread but not the session's queue.
  */
@@ -43,7 +45,8 @@ final class HandlerCalls {
      * from the blocking executor with reading paused meanwhile.
      */
     void call(Object handler, String method, boolean offLoop, Callable<SmtpReply> work, Consumer<SmtpReply> then) {
-        if (!offLoop) {
+        // a non-blocking handler's own method waits, as any call, for the session's calls still on the pool
+        if (!offLoop && (!(handler instanceof SmtpMessageHandler.NonBlocking) || queue.idle())) {
             then.accept(replyOf(handler, method, work));
             return;
         }
@@ -73,7 +76,7 @@ final class HandlerCalls {
         if (onLoop && queue.idle()) {
             try {
                 work.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 log.debug("{}.{} failed for {}: {}", handler.getClass().getName(), method, remote(), e.toString());
             }
             return;
@@ -99,6 +102,7 @@ final class HandlerCalls {
             SmtpReply r = result.getNow(null);
             if (session.open()) {
                 then.accept(r != null ? r : SmtpReply.LOCAL_ERROR);
+                session.restartTimer(); // as the release of a hold does: the wait for a command, not for content
             }
             return;
         }

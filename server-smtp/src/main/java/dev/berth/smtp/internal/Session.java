@@ -140,11 +140,14 @@ public final class Session {
 
     /** Writes {@code last}, reads nothing more and closes once it is out. */
     void goodbye(SmtpReply last) {
-        if (replies.last(last)) {
-            events.goodbye(last);
-            timer.cancel();
-            input.stop();
+        if (replies.closing()) {
+            return;
         }
+        // input stops first: the last reply's write may begin the lingering close at once, which reads on
+        timer.cancel();
+        input.stop();
+        replies.last(last);
+        events.goodbye(last);
     }
 
     /** True once the last reply is written: input is ignored from then on. */
