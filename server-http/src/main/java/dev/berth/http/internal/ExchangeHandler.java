@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
@@ -72,7 +73,10 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Exchange> writing = new ArrayDeque<>(2);
     private final Supplier<String> inFlight = this::describe;
     private final HttpMeters.Listener meters;
-    /** Counts file and stream bodies as they are written; null in a pipeline without one. */
+    /**
+     * Counts file and stream bodies as they are written; null until the first such response, which adds it and
+     * the chunked writer to the pipeline just before this handler ({@link #bodyWriters()}).
+     */
     private BodyCounter counter;
     private final Runnable idleCheck = this::checkIdle;
     private ChannelHandlerContext ctx;
@@ -257,11 +261,25 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.counter = ctx.pipeline().get(BodyCounter.class);
         InFlight.add(connectionChannel(), inFlight);
         if (ctx.channel().isActive()) {
             becameIdle();
         }
+    }
+
+    /**
+     * Adds the body counter and the chunked writer in front of this handler, once, when the first response with a
+     * file or stream body is written: most answers are one message, which neither handler has work for, and an
+     * HTTP/2 stream builds its pipeline for every request (bench/README.md). Writes already passed below are not
+     * affected; later ones go through both, the counter nearer the socket, as the chunked writer's parts need.
+     */
+    private void bodyWriters() {
+        if (counter != null) {
+            return;
+        }
+        counter = new BodyCounter();
+        ctx.pipeline().addBefore(ctx.name(), null, counter);
+        ctx.pipeline().addBefore(ctx.name(), null, new ChunkedWriteHandler());
     }
 
     @Override
@@ -527,6 +545,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         service.decorate(r, secure, connection);
         boolean head = h != null && h.method().equals(HttpMethod.HEAD);
         boolean now = !reading;
+        if (r.bodyKind() == HttpResponse.BodyKind.FILE || r.bodyKind() == HttpResponse.BodyKind.STREAM) {
+            bodyWriters();
+        }
         ResponseWriter.Mode mode = new ResponseWriter.Mode(http2, r.bodyKind() == HttpResponse.BodyKind.FILE && sendfile(),
                 head, keepAlive, h == null ? HttpVersion.HTTP_1_1 : h.protocolVersion(), service.blockingExecutor(), now,
                 counter, ex);

@@ -23,7 +23,6 @@ import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -175,8 +174,6 @@ public final class Http3Listener {
                 stream.pipeline().addLast(new Http3FrameToHttpObjectCodec(true, true));
                 stream.pipeline().addLast(new ReadCompleteAtFin());
                 stream.pipeline().addLast(new Http2BodyTimeout(service.limits().bodyTimeout()));
-                stream.pipeline().addLast(new BodyCounter());
-                stream.pipeline().addLast(new ChunkedWriteHandler());
                 stream.pipeline().addLast(ExchangeHandler.http3(service, connection,
                         engine == null ? null : engine.getSession()));
             }

@@ -15,10 +15,8 @@ import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.logging.LogLevel;
-import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 
@@ -30,8 +28,6 @@ import javax.net.ssl.SSLSession;
 public final class HttpPipelines {
     public static final String DECODER = "http.decoder";
     public static final String ENCODER = "http.encoder";
-    public static final String BODY_COUNTER = "http.body-counter";
-    public static final String CHUNKED = "http.chunked-writer";
     public static final String EXCHANGE = "http.exchange";
     public static final String H2_CODEC = "http.h2-codec";
     public static final String H2_MULTIPLEX = "http.h2-multiplex";
@@ -54,9 +50,8 @@ public final class HttpPipelines {
     public static void http1(ChannelPipeline p, String after, HttpService service, ConnectionContext connection) {
         p.addAfter(after, DECODER, new StrictRequestDecoder(service.limits()));
         p.addAfter(DECODER, ENCODER, new ResponseEncoder());
-        p.addAfter(ENCODER, BODY_COUNTER, new BodyCounter());
-        p.addAfter(BODY_COUNTER, CHUNKED, new ChunkedWriteHandler());
-        p.addAfter(CHUNKED, EXCHANGE, new ExchangeHandler(service, connection, false,
+        // the body counter and chunked writer come before EXCHANGE when a response first needs them (ExchangeHandler)
+        p.addAfter(ENCODER, EXCHANGE, new ExchangeHandler(service, connection, false,
                 connection.tlsSession().orElse(null)));
     }
 
@@ -94,12 +89,10 @@ public final class HttpPipelines {
             protected void initChannel(Http2StreamChannel stream) {
                 meters.streamOpened();
                 stream.closeFuture().addListener(f -> meters.streamClosed());
-                stream.pipeline().addLast(new RequestPseudoHeaders());
-                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
-                stream.pipeline().addLast(new Http2BodyTimeout(service.limits().bodyTimeout()));
-                stream.pipeline().addLast(new BodyCounter());
-                stream.pipeline().addLast(new ChunkedWriteHandler());
-                stream.pipeline().addLast(new ExchangeHandler(service, connection, true, tls));
+                // the body timeout comes with a request body (Http2RequestCodec), the body counter and chunked
+                // writer with a response that needs them (ExchangeHandler)
+                stream.pipeline().addLast(new Http2RequestCodec(service.limits().bodyTimeout()),
+                        new ExchangeHandler(service, connection, true, tls));
             }
         }));
         p.addAfter(H2_MULTIPLEX, H2_DRAIN_CUT, drain.cut());

@@ -10,15 +10,21 @@ import dev.berth.http.HttpLimits;
 import dev.berth.http.HttpResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP/1.1 exchange handler on an {@link EmbeddedChannel} with a mock clock: answers written during a
@@ -28,11 +34,15 @@ import org.junit.jupiter.api.Test;
 class ExchangeHandlerTest {
     private final MockTicker ticker = Ticker.newMockTicker();
     private final CompletableFuture<HttpResponse> late = new CompletableFuture<>();
+    @TempDir
+    Path dir;
+    private Path file;
 
     private EmbeddedChannel connection(HttpLimits limits) {
         Router router = new Router();
         router.add("GET", "/n/{n}", HttpService.onEventLoop(r -> HttpResponse.text("<" + r.pathParameter("n") + ">")));
         router.add("GET", "/late", r -> late);
+        router.add("GET", "/file", HttpService.onEventLoop(r -> HttpResponse.file(file)));
         router.add("POST", "/upload", HttpService.onEventLoop(r -> HttpResponse.text("got " + r.body().length)));
         HttpService service = new HttpService(router, r -> CompletableFuture.completedFuture(HttpResponse.empty(404)),
                 limits, null, false, null, "https");
@@ -178,6 +188,44 @@ class ExchangeHandlerTest {
         channel.writeInbound(bytes("567890"));
         assertTrue(written(channel).endsWith("got 10"));
         assertNull(inFlight.get(), "both answers written whole");
+        channel.finishAndReleaseAll();
+    }
+
+    /** The pipeline's handler types from the first to the exchange handler, the last. */
+    private static java.util.List<Class<?>> upToExchange(EmbeddedChannel channel) {
+        java.util.List<Class<?>> types = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, ChannelHandler> e : channel.pipeline()) {
+            types.add(e.getValue().getClass());
+        }
+        return types;
+    }
+
+    @Test
+    void theBodyCounterAndChunkedWriterArePlacedBeforeTheExchangeAtTheFirstFileAnswerOnly() throws Exception {
+        file = Files.write(dir.resolve("page.bin"), new byte[3000]);
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS);
+        channel.writeInbound(bytes(get("/n/1")));
+        assertTrue(written(channel).endsWith("<1>"));
+        assertNull(channel.pipeline().get(BodyCounter.class), "a one-message answer needs neither");
+        assertNull(channel.pipeline().get(ChunkedWriteHandler.class));
+
+        for (int i = 0; i < 2; i++) {
+            channel.writeInbound(bytes(get("/file")));
+            java.util.List<Class<?>> types = upToExchange(channel);
+            int exchange = types.indexOf(ExchangeHandler.class);
+            assertEquals(java.util.List.of(BodyCounter.class, ChunkedWriteHandler.class, ExchangeHandler.class),
+                    types.subList(exchange - 2, exchange + 1), types.toString());
+            assertEquals(1, types.stream().filter(BodyCounter.class::equals).count(), types.toString());
+            Object head = channel.readOutbound();
+            assertTrue(head instanceof ByteBuf && ((ByteBuf) head).toString(StandardCharsets.ISO_8859_1)
+                    .contains("content-length: 3000"), String.valueOf(head));
+            ((ByteBuf) head).release();
+            Object body = channel.readOutbound();
+            assertTrue(body instanceof FileRegion, String.valueOf(body));
+            assertEquals(3000, ((FileRegion) body).count());
+            ((FileRegion) body).release();
+            written(channel);
+        }
         channel.finishAndReleaseAll();
     }
 }
