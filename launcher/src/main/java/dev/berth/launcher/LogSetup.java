@@ -33,12 +33,12 @@ final class LogSetup {
     /** The system property logback reads its configuration file from. */
     static final String CONFIGURATION_FILE = "logback.configurationFile";
     private static final String STATUS_LISTENER = "logback.statusListenerClass";
-    /** The appender of Berth's own logback.xml whose encoder --log-format chooses. */
-    private static final String CONSOLE = "console";
-    /** The appender of Berth's own logback.xml that writes the HTTP access log's lines as they are. */
-    private static final String ACCESS = "access";
+    /** The appender of Berth's own logging set-up whose encoder --log-format chooses. */
+    private static final String CONSOLE = DefaultLogging.CONSOLE;
+    /** The appender of Berth's own logging set-up that writes the HTTP access log's lines as they are. */
+    private static final String ACCESS = DefaultLogging.ACCESS;
     /** The logger of the HTTP access log (server-http's {@code AccessLog.LOGGER}). */
-    private static final String ACCESS_LOGGER = "berth.http.access";
+    private static final String ACCESS_LOGGER = DefaultLogging.ACCESS_LOGGER;
 
     private LogSetup() {
     }

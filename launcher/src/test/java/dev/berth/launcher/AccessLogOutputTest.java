@@ -5,20 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URL;
+import java.util.ServiceLoader;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Berth's own logback.xml, as the deployed jars read it: the HTTP access log's lines reach standard output as
- * they are (Combined Log Format, no log prefix), follow the root level, and become JSON objects with
- * {@code --log-format json} like every other line.
+ * Berth's own logging set-up ({@link DefaultLogging}), found as logback finds it in the deployed jars (a service):
+ * the HTTP access log's lines reach standard output as they are (Combined Log Format, no log prefix), follow the
+ * root level, and become JSON objects with {@code --log-format json} like every other line.
  */
 class AccessLogOutputTest {
     private static final String LINE = "127.0.0.1 - - [03/Dec/2026:12:00:00 +0000] \"GET /a.txt HTTP/1.1\" 200 12 \"-\" "
@@ -31,12 +31,9 @@ class AccessLogOutputTest {
     void configure() throws Exception {
         saved = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        URL berths = LogSetup.class.getResource("/logback.xml");
         context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter()); // what logback's own start-up sets
-        JoranConfigurator joran = new JoranConfigurator();
-        joran.setContext(context);
-        joran.doConfigure(berths);
+        DefaultLogging.apply(context);
     }
 
     @AfterEach
@@ -75,5 +72,21 @@ class AccessLogOutputTest {
         assertTrue(lines[0].startsWith("{\"timestamp\":") && lines[0].endsWith("}"), lines[0]);
         assertTrue(lines[0].contains("\"loggerName\":\"berth.http.access\""), lines[0]);
         assertTrue(lines[0].contains("\"formattedMessage\":\"127.0.0.1 - - [03\\/Dec\\/2026"), lines[0]);
+    }
+
+    @Test
+    void logbackFindsBerthsSetUpAsAServiceAndItStandsAsideForALogbackFileOnTheClassPath() {
+        Configurator found = null;
+        for (Configurator c : ServiceLoader.load(Configurator.class)) {
+            assertEquals(null, found, "one configurator named");
+            found = c;
+        }
+        assertTrue(found instanceof DefaultLogging, String.valueOf(found));
+        // this module's tests have a logback-test.xml, as an application embedding Berth has its own file
+        LoggerContext other = new LoggerContext();
+        found.setContext(other);
+        assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, found.configure(other));
+        assertTrue(other.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(DefaultLogging.CONSOLE) == null);
+        other.stop();
     }
 }
