@@ -713,6 +713,9 @@ public final class Server implements AutoCloseable {
             String type = accept.contains("application/openmetrics-text")
                     ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
                     : "text/plain; version=0.0.4; charset=utf-8";
+            if (meters != null) {
+                meters.awaitJvmMeters(); // bound beside the start-up: wait for them at the first scrape, once
+            }
             return new Scrape(type, prometheus.scrape(type));
         }
     }

@@ -20,10 +20,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The meters of a server as a whole: the drain state, the blocking pool, the JVM (Micrometer's
@@ -31,11 +37,15 @@ import java.util.function.Supplier;
  * on each served certificate, and dropped datagrams.
  */
 public final class ServerMeters implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerMeters.class);
     private final MeterRegistry registry;
     private final AtomicInteger draining = new AtomicInteger();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Completes once Micrometer's JVM binders are bound (on a thread of their own, see the constructor). */
+    private final CompletableFuture<Void> jvmBound = new CompletableFuture<>();
     /** The gauges that read this server's state, removed at close so that a later server in the same registry shows its own. */
     private final List<Meter> gauges = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     public ServerMeters(MeterRegistry registry, ThreadPoolExecutor blocking) {
         this.registry = registry;
@@ -45,12 +55,23 @@ public final class ServerMeters implements AutoCloseable {
                 .description("Tasks waiting for a thread of the blocking pool").register(registry));
         gauges.add(Gauge.builder("berth.blocking.active", blocking, ThreadPoolExecutor::getActiveCount)
                 .description("Threads of the blocking pool running a task").register(registry));
-        new ClassLoaderMetrics().bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        // Micrometer's JVM binders start the JVM's management beans, some 45 ms of a jar's start-up here: they are
+        // bound on a thread of their own while the listeners bind, and a scrape or a close waits for them.
+        Thread binder = new Thread(() -> {
+            try {
+                new ClassLoaderMetrics().bindTo(registry);
+                new JvmMemoryMetrics().bindTo(registry);
+                gc.bindTo(registry);
+                new JvmThreadMetrics().bindTo(registry);
+                new ProcessorMetrics().bindTo(registry);
+                new UptimeMetrics().bindTo(registry);
+                jvmBound.complete(null);
+            } catch (RuntimeException | Error e) {
+                jvmBound.completeExceptionally(e);
+            }
+        }, "berth-jvm-meters");
+        binder.setDaemon(true);
+        binder.start();
         ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
         if (allocator instanceof ByteBufAllocatorMetricProvider) {
             ByteBufAllocatorMetric m = ((ByteBufAllocatorMetricProvider) allocator).metric();
@@ -65,6 +86,20 @@ public final class ServerMeters implements AutoCloseable {
         Gauge.builder("netty.direct.memory.used", PlatformDependent::usedDirectMemory).baseUnit("bytes")
                 .description("Direct memory Netty has reserved outside the allocator's pools; -1 when Netty does not count it")
                 .register(registry);
+    }
+
+    /**
+     * Waits until the JVM's meters (memory, GC, threads, class loading, processor, uptime) are in the registry:
+     * a scrape right after start-up shows them. A binder that failed is logged once and not waited for again.
+     */
+    public void awaitJvmMeters() {
+        try {
+            jvmBound.join();
+        } catch (CompletionException | CancellationException e) {
+            if (failureLogged.compareAndSet(false, true)) {
+                log.warn("the JVM's meters could not be registered: {}", e.getCause() == null ? e : e.getCause().toString());
+            }
+        }
     }
 
     /** The connection meters of a TCP listener. */
@@ -109,6 +144,7 @@ public final class ServerMeters implements AutoCloseable {
     /** Removes the gauges of this server's state, and stops the garbage-collection listener the GC binder registered. */
     @Override
     public void close() {
+        awaitJvmMeters(); // the GC binder's listener is registered before it is removed
         gc.close();
         gauges.forEach(registry::remove);
         gauges.clear();
