@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.NopStatusListener;
 
 /**
  * Berth's default logging, set up in code as logback starts (a {@link Configurator} named in
@@ -33,10 +34,19 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        ClassLoader loader = DefaultLogging.class.getClassLoader();
-        if (LogSetup.customConfiguration().isPresent() || loader.getResource("logback-test.xml") != null
-                || loader.getResource("logback.xml") != null) {
+        return configure(context, DefaultLogging.class.getClassLoader(), Thread.currentThread().getContextClassLoader());
+    }
+
+    /** {@link #configure(LoggerContext)}, looking for a logging file of the user's own in {@code loaders}. */
+    static ExecutionStatus configure(LoggerContext context, ClassLoader... loaders) {
+        if (LogSetup.customConfiguration().isPresent()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        for (ClassLoader loader : loaders) {
+            if (loader != null && (loader.getResource("logback-test.xml") != null
+                    || loader.getResource("logback.xml") != null)) {
+                return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+            }
         }
         apply(context);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
@@ -44,6 +54,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     /** Sets {@code context} up as Berth's default logging. */
     static void apply(LoggerContext context) {
+        // logback's own status lines stay quiet, as the logback.xml this replaced had them
+        context.getStatusManager().add(new NopStatusListener());
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console(context, CONSOLE, PATTERN));

@@ -88,5 +88,16 @@ class AccessLogOutputTest {
         assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, found.configure(other));
         assertTrue(other.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(DefaultLogging.CONSOLE) == null);
         other.stop();
+
+        // as in the deployed jars, where no such file is on the class path: Berth's set-up is made, and is the last
+        LoggerContext jar = new LoggerContext();
+        ClassLoader noLogbackFile = new ClassLoader(null) { };
+        assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, DefaultLogging.configure(jar, noLogbackFile));
+        ch.qos.logback.classic.Logger root = jar.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertEquals(Level.INFO, root.getLevel());
+        assertTrue(root.getAppender(DefaultLogging.CONSOLE) != null);
+        assertTrue(jar.getLogger(DefaultLogging.ACCESS_LOGGER).getAppender(DefaultLogging.ACCESS) != null);
+        assertEquals(Level.WARN, jar.getLogger("io.netty").getLevel());
+        jar.stop();
     }
 }

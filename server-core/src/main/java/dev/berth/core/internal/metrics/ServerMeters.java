@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,11 +21,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -45,9 +48,23 @@ public final class ServerMeters implements AutoCloseable {
     private final CompletableFuture<Void> jvmBound = new CompletableFuture<>();
     /** The gauges that read this server's state, removed at close so that a later server in the same registry shows its own. */
     private final List<Meter> gauges = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final AtomicBoolean slowLogged = new AtomicBoolean();
+    /** How long a scrape or a stop waits for the JVM's meters to be bound. */
+    static final Duration JVM_METERS_WAIT = Duration.ofSeconds(2);
 
     public ServerMeters(MeterRegistry registry, ThreadPoolExecutor blocking) {
+        this(registry, blocking, task -> {
+            Thread binder = new Thread(task, "berth-jvm-meters");
+            binder.setDaemon(true);
+            binder.start();
+        });
+    }
+
+    /**
+     * As {@link #ServerMeters(MeterRegistry, ThreadPoolExecutor)}, with Micrometer's JVM binders run by {@code jvmBinding}
+     * (a test holds them back).
+     */
+    ServerMeters(MeterRegistry registry, ThreadPoolExecutor blocking, Executor jvmBinding) {
         this.registry = registry;
         gauges.add(Gauge.builder("berth.server.draining", draining, AtomicInteger::get)
                 .description("1 once a graceful stop has begun, else 0").strongReference(true).register(registry));
@@ -56,22 +73,19 @@ public final class ServerMeters implements AutoCloseable {
         gauges.add(Gauge.builder("berth.blocking.active", blocking, ThreadPoolExecutor::getActiveCount)
                 .description("Threads of the blocking pool running a task").register(registry));
         // Micrometer's JVM binders start the JVM's management beans, some 45 ms of a jar's start-up here: they are
-        // bound on a thread of their own while the listeners bind, and a scrape or a close waits for them.
-        Thread binder = new Thread(() -> {
-            try {
-                new ClassLoaderMetrics().bindTo(registry);
-                new JvmMemoryMetrics().bindTo(registry);
-                gc.bindTo(registry);
-                new JvmThreadMetrics().bindTo(registry);
-                new ProcessorMetrics().bindTo(registry);
-                new UptimeMetrics().bindTo(registry);
-                jvmBound.complete(null);
-            } catch (RuntimeException | Error e) {
-                jvmBound.completeExceptionally(e);
+        // bound beside the start-up (on a thread of their own) while the listeners bind, and a scrape or a close
+        // waits for them, a bounded time. Each binder is tried on its own; one that fails is logged at once.
+        jvmBinding.execute(() -> {
+            for (MeterBinder b : List.of(new ClassLoaderMetrics(), new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
+                    new ProcessorMetrics(), new UptimeMetrics())) {
+                try {
+                    b.bindTo(registry);
+                } catch (RuntimeException e) {
+                    log.warn("the JVM's meters of {} could not be registered: {}", b.getClass().getSimpleName(), e.toString());
+                }
             }
-        }, "berth-jvm-meters");
-        binder.setDaemon(true);
-        binder.start();
+            jvmBound.complete(null);
+        });
         ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
         if (allocator instanceof ByteBufAllocatorMetricProvider) {
             ByteBufAllocatorMetric m = ((ByteBufAllocatorMetricProvider) allocator).metric();
@@ -89,16 +103,30 @@ public final class ServerMeters implements AutoCloseable {
     }
 
     /**
-     * Waits until the JVM's meters (memory, GC, threads, class loading, processor, uptime) are in the registry:
-     * a scrape right after start-up shows them. A binder that failed is logged once and not waited for again.
+     * Waits until the JVM's meters (memory, GC, threads, class loading, processor, uptime) are in the registry, so
+     * that a scrape right after start-up shows them; at most {@link #JVM_METERS_WAIT}, after which the scrape goes
+     * on without the ones still missing (a binder stuck reading the JVM must not stall the admin listener), and
+     * later calls do not wait again.
+     *
+     * @return true when they are all bound
      */
-    public void awaitJvmMeters() {
+    public boolean awaitJvmMeters() {
+        if (slowLogged.get()) {
+            return jvmBound.isDone(); // waited the bounded time once already: not again, at every scrape
+        }
         try {
-            jvmBound.join();
-        } catch (CompletionException | CancellationException e) {
-            if (failureLogged.compareAndSet(false, true)) {
-                log.warn("the JVM's meters could not be registered: {}", e.getCause() == null ? e : e.getCause().toString());
+            jvmBound.get(JVM_METERS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            if (slowLogged.compareAndSet(false, true)) {
+                log.warn("the JVM's meters are not all registered after {} ms; going on without them", JVM_METERS_WAIT.toMillis());
             }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false; // not completed exceptionally: each binder's failure is logged where it happens
         }
     }
 
@@ -144,7 +172,9 @@ public final class ServerMeters implements AutoCloseable {
     /** Removes the gauges of this server's state, and stops the garbage-collection listener the GC binder registered. */
     @Override
     public void close() {
-        awaitJvmMeters(); // the GC binder's listener is registered before it is removed
+        // the GC binder's listener is registered before it is removed (a binder still stuck after the wait is
+        // left: its thread is a daemon, and its meters stay in the registry)
+        awaitJvmMeters();
         gc.close();
         gauges.forEach(registry::remove);
         gauges.clear();
