@@ -156,7 +156,16 @@ final class TlsFileWatch implements AutoCloseable {
             TimeUnit.NANOSECONDS.sleep(wait);
             return;
         }
-        WatchKey key = events.get().poll(wait, TimeUnit.NANOSECONDS);
+        WatchKey key;
+        if (pending()) {
+            // A check is due already: later events can only move it (by the debounce, up to MAX_DELAY). They are
+            // taken once per debounce, not as they come, so that a busy directory (a log written beside the
+            // certificates) wakes this thread some 50 times a second, not once per write.
+            TimeUnit.NANOSECONDS.sleep(Math.min(wait, DEBOUNCE.toNanos()));
+            key = events.get().poll();
+        } else {
+            key = events.get().poll(wait, TimeUnit.NANOSECONDS);
+        }
         while (key != null) {
             Path dir = keys.get(key);
             key.pollEvents(); // which file does not matter: the digests tell what changed
@@ -172,6 +181,16 @@ final class TlsFileWatch implements AutoCloseable {
             }
             key = events.get().poll();
         }
+    }
+
+    /** True when some provider's files are to be read because of events or a retry. */
+    private boolean pending() {
+        for (Watched w : watched) {
+            if (w.due != NEVER) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Registers every directory a watched file lives in, and where a symlinked file's target lives. */
