@@ -10,6 +10,8 @@ import java.util.Map;
  * up with one slice of {@code --warmup-first} seconds, then in slices of {@code --warmup} seconds until
  * two agree within 10% ({@code --warmup-slices} at most), then measures {@code --reps} rounds, each
  * round visiting every target in order, so drift in the machine's load hits every server alike.
+ * With {@code --pids berth=1234,netty=1235} a JVM target also has to have stopped compiling: its JIT
+ * compiler threads used under 3% of a core in the last slice (three times {@code --warmup-slices} at most).
  * Prints {@code result TARGET ROUND VALUE [P99_MS]} per measurement.
  */
 final class Rounds {
@@ -32,8 +34,23 @@ final class Rounds {
         return t;
     }
 
+    /** {@code --pids berth=1234,netty=1235}: the server process of some targets, by name (none by default). */
+    static Map<String, Long> pids(Args args) {
+        Map<String, Long> p = new LinkedHashMap<>();
+        String all = args.string("pids", "");
+        for (String pair : all.isEmpty() ? new String[0] : all.split(",")) {
+            String[] kv = pair.split("=", 2);
+            p.put(kv[0], Long.parseLong(kv[1]));
+        }
+        return p;
+    }
+
+    /** A JIT compiler using at least this share of one core during a warm-up slice means the slice was not yet warm. */
+    static final double COMPILER_QUIET = 0.03;
+
     static void run(Args args, Trial trial) throws Exception {
         Map<String, Integer> targets = targets(args);
+        Map<String, Long> pids = pids(args);
         int reps = args.integer("reps", 3);
         Duration warmup = args.seconds("warmup", 1);
         Duration first = args.seconds("warmup-first", 0);
@@ -47,16 +64,25 @@ final class Rounds {
             double previous = first.isZero() || !jvm ? 0 : trial.run(t.getValue(), first)[0];
             double current;
             int n = 0;
+            Long pid = jvm ? pids.get(t.getKey()) : null;
+            double compiler = 0;
             while (true) {
+                long ticks = pid == null ? 0 : CompilerTime.ticks(pid);
                 current = trial.run(t.getValue(), warmup)[0];
                 n++;
+                boolean quiet = true;
+                if (pid != null) {
+                    compiler = (CompilerTime.ticks(pid) - ticks) / (CompilerTime.TICKS_PER_SECOND * (warmup.toNanos() / 1e9));
+                    quiet = compiler < COMPILER_QUIET;
+                }
                 boolean settled = previous > 0 && current > 0.9 * previous && current < 1.1 * previous;
-                if (settled || (n >= slices && current > 0) || n >= 3 * slices) {
+                if ((settled && quiet) || (n >= slices && current > 0 && quiet) || n >= 3 * slices) {
                     break;
                 }
                 previous = current;
             }
-            System.err.printf(Locale.ROOT, "warmed up %s: %d slice(s), last %.1f%n", t.getKey(), n, current);
+            System.err.printf(Locale.ROOT, "warmed up %s: %d slice(s), last %.1f%s%n", t.getKey(), n, current,
+                    pid == null ? "" : String.format(Locale.ROOT, ", compiler %.0f%% of a core", 100 * compiler));
         }
         for (int round = 1; round <= reps; round++) {
             for (Map.Entry<String, Integer> t : targets.entrySet()) {
