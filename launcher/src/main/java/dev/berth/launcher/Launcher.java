@@ -243,10 +243,14 @@ public final class Launcher {
     }
 
     private static CommandSpec spec(ConfigLayout layout, List<ModuleFactory> modules) {
-        CommandSpec spec = CommandSpec.create().name("berth").mixinStandardHelpOptions(true)
-                .version("Berth " + version());
+        CommandSpec spec = CommandSpec.create().name("berth").version("Berth " + version());
         // a value such as "${HOME}/x" from the file or environment is taken as written, not expanded by picocli
         spec.interpolateVariables(false);
+        // picocli's standard help mixin names its options through variables, which would show as written
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
         spec.usageMessage()
                 .description("Serves the protocol modules on the class path: "
                         + String.join(", ", modules.stream().map(ModuleFactory::name).toArray(String[]::new)) + ".",

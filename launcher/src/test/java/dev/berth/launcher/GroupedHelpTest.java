@@ -54,6 +54,14 @@ class GroupedHelpTest {
     }
 
     @Test
+    void helpNamesItsOwnOptionsAsTyped() {
+        String help = help();
+        assertTrue(help.contains("  -h, --help "), help);
+        assertTrue(help.contains("  -V, --version "), help);
+        assertFalse(help.contains("${"), "no unexpanded variable in the help: " + help);
+    }
+
+    @Test
     void everyFlagInHelpHasAKeyThatTheConfigFileAccepts() throws Exception {
         String help = help();
         Set<String> flags = new LinkedHashSet<>();
