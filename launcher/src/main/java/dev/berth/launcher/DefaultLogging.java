@@ -13,7 +13,8 @@ import ch.qos.logback.core.status.NopStatusListener;
  * Berth's default logging, set up in code as logback starts (a {@link Configurator} named in
  * {@code META-INF/services}): the console log with its prefix ({@code 2026-12-04 16:45:52.578 INFO  [main]
  * dev.berth.core.Server - ...}), appender {@value #CONSOLE}; the HTTP access log's lines as they are
- * (Combined Log Format) on the same standard output, appender {@value #ACCESS} of logger {@value #ACCESS_LOGGER},
+ * (Combined Log Format) on the same standard output, written once per event-loop turn
+ * ({@link LoopBatchedConsoleAppender}), appender {@value #ACCESS} of logger {@value #ACCESS_LOGGER},
  * whose level follows the root's; Netty's and Kafka's client's loggers at WARN; the root at INFO until
  * {@code --log-level} sets it ({@link LogSetup}).
  *
@@ -61,17 +62,32 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         root.addAppender(console(context, CONSOLE, PATTERN));
         ch.qos.logback.classic.Logger access = context.getLogger(ACCESS_LOGGER);
         access.setAdditive(false);
-        access.addAppender(console(context, ACCESS, "%msg%n"));
+        access.addAppender(accessAppender(context));
         context.getLogger("io.netty").setLevel(Level.WARN);
         // the Kafka store's client logs its whole configuration and every reconnection at INFO
         context.getLogger("org.apache.kafka").setLevel(Level.WARN);
     }
 
-    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String name, String pattern) {
+    /** The access log's lines as they are, gathered per event-loop turn ({@link LoopBatchedConsoleAppender}). */
+    private static LoopBatchedConsoleAppender accessAppender(LoggerContext context) {
+        LoopBatchedConsoleAppender appender = new LoopBatchedConsoleAppender();
+        appender.setContext(context);
+        appender.setName(ACCESS);
+        appender.setEncoder(encoder(context, "%msg%n"));
+        appender.start();
+        return appender;
+    }
+
+    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(pattern);
         encoder.start();
+        return encoder;
+    }
+
+    private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String name, String pattern) {
+        PatternLayoutEncoder encoder = encoder(context, pattern);
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName(name);

@@ -7,10 +7,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import io.netty.channel.DefaultEventLoop;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ServiceLoader;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Berth's own logging set-up ({@link DefaultLogging}), found as logback finds it in the deployed jars (a service):
  * the HTTP access log's lines reach standard output as they are (Combined Log Format, no log prefix), follow the
- * root level, and become JSON objects with {@code --log-format json} like every other line.
+ * root level, and become JSON objects with {@code --log-format json} like every other line; those logged on an event
+ * loop are written together when the loop's turn ends.
  */
 class AccessLogOutputTest {
     private static final String LINE = "127.0.0.1 - - [03/Dec/2026:12:00:00 +0000] \"GET /a.txt HTTP/1.1\" 200 12 \"-\" "
@@ -54,6 +58,73 @@ class AccessLogOutputTest {
         assertEquals(2, lines.length, printed());
         assertEquals(LINE, lines[0]);
         assertTrue(lines[1].matches("\\d{4}-\\d{2}-\\d{2} [\\d:.]+ INFO  \\[.*\\] dev\\.berth\\.core\\.Server - listening .*"), lines[1]);
+    }
+
+    /** Standard output that counts the writes reaching it. */
+    private static final class CountingOut extends OutputStream {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final AtomicInteger writes = new AtomicInteger();
+
+        @Override
+        public synchronized void write(int b) {
+            writes.incrementAndGet();
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes.incrementAndGet();
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void linesLoggedInOneTurnOfAnEventLoopAreWrittenTogetherInOrderWhenTheTurnEnds() throws Exception {
+        CountingOut counting = new CountingOut();
+        System.setOut(new PrintStream(counting, false, StandardCharsets.UTF_8));
+        ch.qos.logback.classic.Logger access = context.getLogger("berth.http.access");
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            int duringTheTurn = loop.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    access.info(LINE + " " + i);
+                }
+                return counting.writes.get();
+            }).get();
+            assertEquals(0, duringTheTurn, "nothing is written while the turn goes on");
+            loop.submit(() -> { }).get(); // queued behind the turn's write
+            assertEquals(1, counting.writes.get(), "one write for the turn's 50 lines");
+            String[] lines = counting.text().split("\n");
+            assertEquals(50, lines.length);
+            for (int i = 0; i < 50; i++) {
+                assertEquals(LINE + " " + i, lines[i]);
+            }
+
+            // a turn that gathers more than the limit writes before its end, and loses nothing
+            int big = LoopBatchedConsoleAppender.MAX_GATHERED / LINE.length() + 10;
+            int early = loop.submit(() -> {
+                for (int i = 0; i < big; i++) {
+                    access.info(LINE);
+                }
+                return counting.writes.get();
+            }).get();
+            assertTrue(early > 1, "written before the turn ended: " + early);
+            loop.submit(() -> { }).get();
+            assertEquals(50 + big, counting.text().split("\n").length);
+
+            // stopping the logging writes what a turn has gathered so far
+            loop.submit(() -> {
+                access.info(LINE + " last");
+                context.stop();
+            }).get();
+            assertTrue(counting.text().endsWith(LINE + " last\n"), "written at the stop");
+        } finally {
+            loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
