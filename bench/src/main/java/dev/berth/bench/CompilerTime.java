@@ -27,8 +27,8 @@ final class CompilerTime {
                     if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
                         sum += cpuTicks(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII));
                     }
-                } catch (IOException gone) {
-                    // a compiler thread the JVM has just retired
+                } catch (IOException | RuntimeException gone) {
+                    // a compiler thread the JVM has just retired, or a line cut short by its going
                 }
             }
         } catch (IOException | RuntimeException unreadable) {

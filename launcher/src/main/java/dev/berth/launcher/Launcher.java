@@ -181,7 +181,9 @@ public final class Launcher {
         CommandLine cl = new CommandLine(spec);
         GroupedHelp.install(cl, layout);
         cl.setDefaultValueProvider(arg -> {
-            if (!(arg instanceof OptionSpec o) || !o.longestName().startsWith("--")) {
+            // --help and --version take no value from the environment: BERTH_VERSION=1.4.0 set for other reasons
+            // must not stop the start
+            if (!(arg instanceof OptionSpec o) || !o.longestName().startsWith("--") || o.usageHelp() || o.versionHelp()) {
                 return null;
             }
             String name = o.longestName().substring(2);

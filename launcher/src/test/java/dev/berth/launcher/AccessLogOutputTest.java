@@ -116,15 +116,68 @@ class AccessLogOutputTest {
             loop.submit(() -> { }).get();
             assertEquals(50 + big, counting.text().split("\n").length);
 
-            // stopping the logging writes what a turn has gathered so far
-            loop.submit(() -> {
+            // stopping the logging, from another thread while a turn has gathered lines, writes them
+            java.util.concurrent.CountDownLatch gatheredOne = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            io.netty.util.concurrent.Future<?> turn = loop.submit(() -> {
                 access.info(LINE + " last");
-                context.stop();
-            }).get();
+                gatheredOne.countDown();
+                stopped.await();
+                return null;
+            });
+            gatheredOne.await();
+            context.stop();
             assertTrue(counting.text().endsWith(LINE + " last\n"), "written at the stop");
+            stopped.countDown();
+            turn.get();
         } finally {
             loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
         }
+    }
+
+    @Test
+    void onANioEventLoopAsInTheServerATurnIsOneWriteAndAnEndingLoopWritesEverythingAndIsForgotten() throws Exception {
+        CountingOut counting = new CountingOut();
+        System.setOut(new PrintStream(counting, false, StandardCharsets.UTF_8));
+        ch.qos.logback.classic.Logger access = context.getLogger("berth.http.access");
+        LoopBatchedConsoleAppender appender = (LoopBatchedConsoleAppender) access.getAppender(DefaultLogging.ACCESS);
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        io.netty.channel.EventLoop loop = group.next();
+        loop.submit(() -> {
+            for (int i = 0; i < 20; i++) {
+                access.info(LINE + " " + i);
+            }
+        }).get();
+        loop.submit(() -> { }).get();
+        assertEquals(1, counting.writes.get(), "one write for the turn's 20 lines");
+        assertEquals(1, appender.gatheringLoops());
+
+        // the stop: lines of a turn during which the loop starts shutting down come out whole and in order
+        java.util.concurrent.CountDownLatch gathered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch shuttingDown = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            access.info(LINE + " before the stop");
+            gathered.countDown();
+            try {
+                shuttingDown.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            access.info(LINE + " during the stop");
+        });
+        gathered.await();
+        io.netty.util.concurrent.Future<?> end = group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        shuttingDown.countDown();
+        end.sync();
+        String[] lines = counting.text().split("\n");
+        assertEquals(22, lines.length, counting.text());
+        assertEquals(LINE + " before the stop", lines[20]);
+        assertEquals(LINE + " during the stop", lines[21]);
+        for (int i = 0; i < 50 && appender.gatheringLoops() > 0; i++) {
+            Thread.sleep(10); // the termination listener runs just after the loop's end
+        }
+        assertEquals(0, appender.gatheringLoops(), "an ended loop is forgotten");
     }
 
     @Test

@@ -87,6 +87,15 @@ class ConfigFileTest {
     }
 
     @Test
+    void berthVersionAndBerthHelpInTheEnvironmentAreNotFlags() {
+        // set for other reasons (an image's version label), they must neither stop the start nor print help
+        env.put("BERTH_VERSION", "1.4.0");
+        env.put("BERTH_HELP", "see the wiki");
+        assertEquals(0, launch("--print-config").exitCode, err());
+        assertTrue(out().contains("shutdown-timeout: "), out());
+    }
+
+    @Test
     void anUnknownKeyIsOneLineNamingTheFileTheLineAndTheKey() throws Exception {
         Path f = file("berth.yaml", "log-level: warn\nlisteners:\n  upper:\n    port: 0\n    max-conections: 5\n");
         Launcher.Launch l = launch("--config", f.toString());
