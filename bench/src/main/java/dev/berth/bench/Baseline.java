@@ -48,8 +48,8 @@ public final class Baseline {
                     .bind(host, port).sync().channel();
         } else {
             ChannelHandler child = childInitializer(kind, args);
-            EventLoopGroup acceptor = Engine.group(1, "baseline-accept");
-            channel = new ServerBootstrap().group(acceptor, workers).channel(Engine.serverChannel())
+            // accepting on the event loop, as Berth does: the same layout, so that the ratio is Berth's own cost
+            channel = new ServerBootstrap().group(workers).channel(Engine.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)

@@ -86,7 +86,12 @@ public final class Server implements AutoCloseable {
     private final Map<String, ListenerTls> liveTls = new java.util.concurrent.ConcurrentHashMap<>();
     private ConnectionRegistry connections;
     private Transports transports;
-    private EventLoopGroup acceptors;
+    /**
+     * The event loops: each TCP listener accepts on one of them, as nginx's workers and reactor-netty do,
+     * and each connection is served on one. No separate acceptor thread: a connection's registration on
+     * another thread cost a wake-up and two context switches, some 15 us of CPU per connection with one
+     * loop (bench/README.md, "Accepting on the event loop").
+     */
     private EventLoopGroup workers;
     private ExecutorService blocking;
     private final Map<String, ProtocolService> services = new LinkedHashMap<>();
@@ -130,7 +135,6 @@ public final class Server implements AutoCloseable {
             transports = Transports.choose(config.ioTransport());
             log.info("transport {}", transports.displayName());
             connections = new ConnectionRegistry();
-            acceptors = transports.newGroup(1, "berth-accept");
             int threads = config.eventLoopThreads() > 0 ? config.eventLoopThreads()
                     : Runtime.getRuntime().availableProcessors() * 2;
             workers = transports.newGroup(threads, "berth-io");
@@ -206,7 +210,7 @@ public final class Server implements AutoCloseable {
             liveLimits.put(l.name(), l.limits());
             listenerTls.ifPresent(t -> liveTls.put(l.name(), t));
             ServerBootstrap b = new ServerBootstrap()
-                    .group(acceptors, workers)
+                    .group(workers)
                     .channel(transports.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -570,9 +574,6 @@ public final class Server implements AutoCloseable {
         }
         if (connections != null) {
             connections.closeAll(0);
-        }
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -48,6 +48,28 @@ class ServerListenersTest {
     }
 
     @Test
+    void listenersAcceptOnTheEventLoopsWithNoThreadOfTheirOwn() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (Server server = echoServer().eventLoopThreads(1)
+                .listener(ListenerConfig.tcp("one").protocol("echo").host("127.0.0.1").port(0).build())
+                .listener(ListenerConfig.tcp("two").protocol("echo").host("127.0.0.1").port(0).build())
+                .build().start()) {
+            for (String name : new String[] {"one", "two"}) {
+                try (LineClient c = new LineClient(server.localAddress(name))) {
+                    assertEquals(name, c.send(name + "\r\n").readLine());
+                }
+            }
+            // two listeners and their connections on one event loop: one thread, no acceptor beside it
+            java.util.List<String> loops = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("berth-")
+                            && !t.getName().startsWith("berth-blocking"))
+                    .map(Thread::getName).sorted().toList();
+            assertEquals(1, loops.size(), loops.toString());
+            assertTrue(loops.get(0).startsWith("berth-io-"), loops.toString());
+        }
+    }
+
+    @Test
     void twoTcpListenersInOneServerServeIndependently() throws Exception {
         try (Server server = echoServer()
                 .listener(ListenerConfig.tcp("one").protocol("echo").host("127.0.0.1").port(0).build())
