@@ -17,7 +17,7 @@ import java.nio.file.Path;
 /**
  * Bare Netty servers, the baselines Berth is measured against: {@code http}, {@code https}, {@code h3},
  * {@code tcp-echo} and {@code udp-echo}, each the smallest correct Netty program for the job, on
- * the same event-loop layout as Berth (one acceptor thread, {@code --threads} I/O threads).
+ * the same event-loop layout as Berth ({@code --threads} I/O threads, which also accept).
  *
  * <p>Usage: {@code Baseline KIND [--host 127.0.0.1] [--port 0] [--threads 1] [--cert F --key F]
  * [--ready-file F]}.

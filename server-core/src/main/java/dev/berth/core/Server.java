@@ -74,7 +74,13 @@ public final class Server implements AutoCloseable {
     static final int DATAGRAMS_PER_READ = 16;
 
     private final ServerConfig config;
-    private final Map<String, Channel> bound = new LinkedHashMap<>();
+    /**
+     * The bound listeners, in configuration order. Written only under this server's lock (at start), read
+     * without it from the event loops ({@link Context#listenerAddress}): a listener accepts on an event
+     * loop, so a connection's handler may ask while start() still waits for another listener's bind
+     * on that same loop, and must not wait for the lock start() holds.
+     */
+    private final Map<String, Channel> bound = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, InetAddress> boundHosts = new LinkedHashMap<>();
     private final Map<String, ConnectionLimiter> limiters = new LinkedHashMap<>();
     private final Map<String, DatagramSizeFilter> datagramFilters = new LinkedHashMap<>();
@@ -96,7 +102,8 @@ public final class Server implements AutoCloseable {
     private ExecutorService blocking;
     private final Map<String, ProtocolService> services = new LinkedHashMap<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private TlsService tls;
+    /** Set once at start; read from the event loops without the lock (ACME challenges). */
+    private volatile TlsService tls;
     private State state = State.NEW;
     private ServerMeters meters;
     private final Map<String, ListenerTls> listenerTls = new LinkedHashMap<>();
@@ -485,10 +492,16 @@ public final class Server implements AutoCloseable {
             meters.draining();
         }
         long end = System.nanoTime() + deadline.toNanos();
+        // Each listener closes on its event loop: all are asked first, then each awaited within the
+        // deadline, so that a loop a handler keeps busy cannot hold the stop before the drain begins.
+        List<ChannelFuture> closing = new ArrayList<>();
         for (Channel ch : servers) {
             if (!(ch instanceof io.netty.channel.socket.DatagramChannel)) {
-                ch.close().awaitUninterruptibly();
+                closing.add(ch.close());
             }
+        }
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         int live = connections.size();
         if (live > 0) {
@@ -734,11 +747,10 @@ public final class Server implements AutoCloseable {
 
         @Override
         public java.util.Optional<InetSocketAddress> listenerAddress(String listener) {
-            synchronized (server) {
-                Channel ch = server.bound.get(listener);
-                return ch == null ? java.util.Optional.empty()
-                        : java.util.Optional.of((InetSocketAddress) ch.localAddress());
-            }
+            // without the server's lock: called on event loops while start() may hold it (see bound)
+            Channel ch = server.bound.get(listener);
+            return ch == null ? java.util.Optional.empty()
+                    : java.util.Optional.of((InetSocketAddress) ch.localAddress());
         }
 
         @Override
@@ -773,10 +785,7 @@ public final class Server implements AutoCloseable {
 
         @Override
         public java.util.Optional<String> acmeHttpChallenge(String token) {
-            TlsService t;
-            synchronized (server) {
-                t = server.tls;
-            }
+            TlsService t = server.tls; // volatile: no lock on the event loop (see bound)
             return t == null ? java.util.Optional.empty() : t.acmeChallenges().http01(token);
         }
     }
