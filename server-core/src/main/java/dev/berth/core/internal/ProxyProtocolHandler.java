@@ -164,14 +164,33 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
     }
 
     /**
-     * Netty's decoder, except when the connection ends with a header still incomplete: its last decode then
-     * reads a v2 header's length as if all of it had come (a negative slice length, found by
-     * {@code ProxyProtocolHandlerFuzzTest}), and throws from the close. A header cut short by the close is
-     * nothing to decode: its bytes are dropped with the connection.
+     * Netty's decoder, except that nothing is decoded once the connection is closed. Two cases, both found by
+     * {@code ProxyProtocolHandlerFuzzTest}:
+     * <ul>
+     *   <li>a header cut short by the close: the last decode read a v2 header's length as if all of it had
+     *       come (a negative slice length) and threw from the close;</li>
+     *   <li>a bad header that closed the connection, followed in the same read by bytes that look like a
+     *       header: the close's last decode read them as a second header, which then reached the protocol
+     *       as a message that is not bytes.</li>
+     * </ul>
+     * A closed connection's bytes are nothing to decode: they are dropped with it.
      */
     static final class ClosingHeaderDecoder extends HAProxyMessageDecoder {
         @Override
+        protected void callDecode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (!ctx.channel().isOpen()) {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            super.callDecode(ctx, in, out);
+        }
+
+        @Override
         protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+            if (!ctx.channel().isOpen()) {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
             try {
                 super.decodeLast(ctx, in, out);
             } catch (RuntimeException e) {
