@@ -1,13 +1,15 @@
 package dev.berth.core;
 
+import dev.berth.core.internal.metrics.CoarseMeterClock;
+import dev.berth.core.internal.metrics.Registries;
 import dev.berth.core.spi.ProtocolModule;
 import dev.berth.core.tls.TlsMode;
-import dev.berth.core.internal.metrics.Registries;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,16 +135,19 @@ public final class ServerBuilder {
             }
             used.put(m.name(), m);
         }
-        MeterRegistry registry = meterRegistry != null ? meterRegistry
-                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MeterRegistry registry = meterRegistry != null ? meterRegistry : prometheusRegistry();
         if (admin.enabled() && Registries.prometheus(registry).isEmpty()) {
             // An application's own registry (say, to Datadog) still records everything; /metrics reads the
-            // Prometheus registry beside it.
-            registry = new CompositeMeterRegistry(Clock.SYSTEM,
-                    List.of(registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+            // Prometheus registry beside it. (The application's registry keeps its own clock.)
+            registry = new CompositeMeterRegistry(Clock.SYSTEM, List.of(registry, prometheusRegistry()));
         }
         return new Server(new ServerConfig(listeners, used, ioTransport, shutdownTimeout, dataDirectory, readyFile,
                 eventLoopThreads, registry, admin));
+    }
+
+    /** A Prometheus registry on the coarse clock (see {@link CoarseMeterClock}). */
+    private static PrometheusMeterRegistry prometheusRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), CoarseMeterClock.INSTANCE);
     }
 
     private static String lower(TlsMode mode) {

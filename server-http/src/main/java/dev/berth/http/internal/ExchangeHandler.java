@@ -106,6 +106,11 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> idleTimer;
     /** Ticker time when the connection last became idle (nothing owed, nothing being received). */
     private long idleSince;
+    /**
+     * Ticker time when the last exchange ended, read there for its duration: the keep-alive clock starts from it
+     * when the connection becomes idle next, instead of reading the clock again; 0 once a new exchange begins.
+     */
+    private long endedAt;
 
     /**
      * One request and, once known, its answer; told how many body bytes were written as they are, and
@@ -113,7 +118,8 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
      */
     private final class Exchange implements BodyCounter.Sink, ChannelFutureListener {
         final HttpRequest head;
-        final long start = System.nanoTime();
+        /** Ticker time when the request began (the event loop's ticker: one clock for durations and keep-alive). */
+        final long start = ctx.executor().ticker().nanoTime();
         /** The status sent. */
         int status;
         /** Body bytes of a file or stream answer written so far. */
@@ -136,6 +142,7 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
         Exchange(HttpRequest head) {
             this.head = head;
+            endedAt = 0; // an end before this exchange began is not when the connection next becomes idle
             meters.requestStarted();
         }
 
@@ -161,12 +168,14 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             boolean complete = future.isSuccess();
             writing.remove(this);
             long bytes = written + (complete ? whole : 0);
-            long nanos = System.nanoTime() - start;
+            long now = ctx.executor().ticker().nanoTime();
+            long nanos = now - start;
             int route = plan == null ? HttpMeters.OTHER : plan.route;
             int method = head == null ? HttpMeters.method("") : HttpMeters.method(head.method());
             int version = HttpMeters.version(http2, HTTP3.equals(streamProtocol),
                     head != null && head.protocolVersion() == HttpVersion.HTTP_1_0);
             meters.record(route, method, status, version, nanos, received, bytes);
+            endedAt = now;
             end();
             if (AccessLog.enabled()) {
                 String referer = head == null ? null : head.headers().get(HttpHeaderNames.REFERER);
@@ -621,7 +630,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (idleNanos == 0 || ctx == null) {
             return;
         }
-        idleSince = ctx.executor().ticker().nanoTime();
+        long now = endedAt != 0 ? endedAt : ctx.executor().ticker().nanoTime();
+        endedAt = 0;
+        idleSince = now;
         if (idleTimer == null) {
             idleTimer = ctx.executor().schedule(idleCheck, idleNanos, TimeUnit.NANOSECONDS);
         }
