@@ -77,6 +77,10 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
 
     private void headerTimedOut(ChannelHandlerContext ctx) {
         if (ctx.isRemoved()) {
+            // removed once a header began (a removal for any other reason cancels this): the rest of it never came
+            log.debug("{}: PROXY header from {} not complete in time; closing", connection.listener().name(),
+                    Addresses.describe(ctx.channel().remoteAddress()));
+            ctx.channel().close();
             return;
         }
         if (config.mode() == ProxyProtocol.ON) {
@@ -107,13 +111,17 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
             }
             return;
         }
-        cancelTimeout();
         if (verdict == HEADER) {
+            // the header's timeout goes on until the whole header is read: the header handler cancels it then
+            HeaderHandler header = new HeaderHandler(connection, timeout);
+            timeout = null;
             ctx.pipeline().addAfter(ctx.name(), PipelineNames.PROXY_PROTOCOL_DECODER, new ClosingHeaderDecoder());
-            ctx.pipeline().addAfter(PipelineNames.PROXY_PROTOCOL_DECODER, PipelineNames.PROXY_PROTOCOL + "-header",
-                    new HeaderHandler(connection));
+            ctx.pipeline().addAfter(PipelineNames.PROXY_PROTOCOL_DECODER, PipelineNames.PROXY_PROTOCOL + "-header", header);
             ctx.pipeline().remove(this);
-        } else if (config.mode() == ProxyProtocol.ON) {
+            return;
+        }
+        cancelTimeout();
+        if (config.mode() == ProxyProtocol.ON) {
             log.debug("{}: connection from {} did not start with a PROXY header; closing",
                     connection.listener().name(), Addresses.describe(ctx.channel().remoteAddress()));
             in.skipBytes(in.readableBytes());
@@ -202,9 +210,19 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
     /** Takes the decoded header, records it, and lets the connection become active for the protocol. */
     static final class HeaderHandler extends ChannelInboundHandlerAdapter {
         private final DefaultConnectionContext connection;
+        /** The timeout for the whole header, cancelled once it is read; null when there is none. */
+        private final ScheduledFuture<?> timeout;
 
-        HeaderHandler(DefaultConnectionContext connection) {
+        HeaderHandler(DefaultConnectionContext connection, ScheduledFuture<?> timeout) {
             this.connection = connection;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
         }
 
         @Override
@@ -212,6 +230,9 @@ public final class ProxyProtocolHandler extends ByteToMessageDecoder {
             if (!(msg instanceof HAProxyMessage)) {
                 ctx.fireChannelRead(msg);
                 return;
+            }
+            if (timeout != null) {
+                timeout.cancel(false);
             }
             HAProxyMessage header = (HAProxyMessage) msg;
             try {
