@@ -63,9 +63,15 @@ public final class CoarseClock {
         asked = true;
         if (alive.compareAndSet(false, true)) {
             millis = now;
-            Thread ticker = new Thread(this::tick, threadName);
-            ticker.setDaemon(true);
-            ticker.start();
+            try {
+                Thread ticker = new Thread(this::tick, threadName);
+                ticker.setDaemon(true);
+                ticker.setContextClassLoader(null); // whichever thread asked first, the ticker holds none of its loaders
+                ticker.start();
+            } catch (Throwable e) { // no thread to be had (out of memory, a thread limit): the next read tries again
+                alive.set(false);
+                throw e;
+            }
         }
         return now;
     }
@@ -83,6 +89,9 @@ public final class CoarseClock {
                     quiet++;
                 }
                 LockSupport.parkNanos(tickNanos);
+                if (Thread.interrupted()) {
+                    break; // someone wants this thread gone (parking would no longer wait): the next read starts another
+                }
             }
         } finally {
             // a read between the last tick and here got a value at most a tick old; reads after it read the

@@ -52,4 +52,19 @@ class CoarseClockTest {
                 + (before - read) + " ms behind");
         assertTrue(clock.ticking(), "a read after a quiet spell did not start the ticker again");
     }
+
+    @Test
+    void anInterruptedTickerEndsInsteadOfSpinningAndTheNextReadStartsAnother() throws Exception {
+        CoarseClock clock = new CoarseClock(5, 60_000, "test-clock-interrupt");
+        clock.millis();
+        Thread ticker = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("test-clock-interrupt")).findFirst().orElseThrow();
+        ticker.interrupt();
+        ticker.join(2_000);
+        assertFalse(ticker.isAlive(), "the interrupted ticker went on");
+        assertFalse(clock.ticking());
+        long before = System.currentTimeMillis();
+        assertTrue(clock.millis() >= before, "the read after the ticker ended was not fresh");
+        assertTrue(clock.ticking(), "no new ticker after the interrupted one ended");
+    }
 }

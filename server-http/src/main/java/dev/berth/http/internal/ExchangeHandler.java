@@ -107,8 +107,9 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Ticker time when the connection last became idle (nothing owed, nothing being received). */
     private long idleSince;
     /**
-     * Ticker time when the last exchange ended, read there for its duration: the keep-alive clock starts from it
-     * when the connection becomes idle next, instead of reading the clock again; 0 once a new exchange begins.
+     * Ticker time when the exchange being ended ended, read there for its duration: while its end is handled, the
+     * keep-alive clock starts from it if the connection becomes idle, instead of reading the clock again; 0
+     * otherwise.
      */
     private long endedAt;
 
@@ -142,7 +143,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
         Exchange(HttpRequest head) {
             this.head = head;
-            endedAt = 0; // an end before this exchange began is not when the connection next becomes idle
             meters.requestStarted();
         }
 
@@ -175,7 +175,6 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             int version = HttpMeters.version(http2, HTTP3.equals(streamProtocol),
                     head != null && head.protocolVersion() == HttpVersion.HTTP_1_0);
             meters.record(route, method, status, version, nanos, received, bytes);
-            endedAt = now;
             end();
             if (AccessLog.enabled()) {
                 String referer = head == null ? null : head.headers().get(HttpHeaderNames.REFERER);
@@ -184,7 +183,15 @@ public final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 AccessLog.log(client(), head, status, bytes, referer, agent, protocol, nanos,
                         complete);
             }
-            answerWritten();
+            endedAt = now;
+            try {
+                answerWritten();
+            } finally {
+                // only a connection that becomes idle in this call starts its keep-alive clock from this end: one
+                // still receiving a body (a handler that answered early) becomes idle when the body ends, and then
+                // reads the clock
+                endedAt = 0;
+            }
         }
 
         /** What this exchange is doing, for the drain report: {@code GET /big.bin 200: 20 of 50 bytes sent}. */

@@ -44,6 +44,8 @@ class ExchangeHandlerTest {
         router.add("GET", "/late", r -> late);
         router.add("GET", "/file", HttpService.onEventLoop(r -> HttpResponse.file(file)));
         router.add("POST", "/upload", HttpService.onEventLoop(r -> HttpResponse.text("got " + r.body().length)));
+        // a streaming route whose handler answers at once, before the body has arrived
+        router.add("POST", "/early", r -> CompletableFuture.completedFuture(HttpResponse.text("early")), true);
         HttpService service = new HttpService(router, r -> CompletableFuture.completedFuture(HttpResponse.empty(404)),
                 limits, null, false, null, "https");
         EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker)
@@ -161,6 +163,33 @@ class ExchangeHandlerTest {
         channel.runScheduledPendingTasks();
         channel.runScheduledPendingTasks();
         assertFalse(channel.isOpen(), "idle for longer than the timeout once answered");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void afterAnEarlyAnswerTheKeepAliveTimeoutRunsFromTheBodysEndNotFromTheAnswer() {
+        EmbeddedChannel channel = connection(HttpLimits.DEFAULTS.withKeepAliveTimeout(Duration.ofSeconds(1))
+                .withBodyTimeout(Duration.ofSeconds(30)));
+        ticker.advance(100, TimeUnit.MILLISECONDS); // not at the mock clock's zero
+        channel.runScheduledPendingTasks();
+        channel.writeInbound(bytes("POST /early HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab"));
+        channel.runPendingTasks();
+        assertTrue(written(channel).endsWith("early"), "the handler answered before the body ended");
+
+        for (int i = 0; i < 9; i++) { // 1.8 s with the body still arriving: the timer finds the connection busy
+            ticker.advance(200, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+            assertTrue(channel.isOpen(), "a body is still arriving");
+        }
+        channel.writeInbound(bytes("cd")); // the body ends at 1.9 s, 1.8 s after the answer: idle from here
+        channel.runPendingTasks();
+        ticker.advance(300, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen(), "closed 0.3 s after the body ended: the timeout ran from the answer, 2.1 s before");
+        ticker.advance(800, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isOpen(), "idle for 1.1 s after the body ended");
         channel.finishAndReleaseAll();
     }
 
