@@ -25,7 +25,6 @@ import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.codec.haproxy.HAProxyTLV;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,8 +36,6 @@ import java.util.List;
  * (all of them when no header was consumed); nothing invented, nothing lost, no exception escapes.
  */
 class ProxyProtocolHandlerFuzzTest {
-    private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
-    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 25);
     private static final ListenerConfig LISTENER = ListenerConfig.tcp("fuzz").protocol("echo").build();
 
     @FuzzTest
@@ -149,7 +146,7 @@ class ProxyProtocolHandlerFuzzTest {
         ProxyProtocolConfig config = ProxyProtocolConfig.of((flags & 2) != 0 ? ProxyProtocol.AUTO : ProxyProtocol.ON,
                 List.of(Cidr.parse(trusted(flags) ? "127.0.0.0/8" : "10.0.0.0/8")));
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
-        Peer ch = new Peer();
+        TcpPeerChannel ch = new TcpPeerChannel();
         ch.config().setAllocator(alloc);
         Outcome o = new Outcome();
         o.context = new DefaultConnectionContext(LISTENER, ch, null);
@@ -184,30 +181,5 @@ class ProxyProtocolHandlerFuzzTest {
         ch.finishAndReleaseAll();
         assertEquals(0, alloc.metric().usedHeapMemory(), "bytes still held after the connection ended");
         return o;
-    }
-
-    /** An embedded channel with the addresses of a TCP connection, registered only once the handlers are in. */
-    private static final class Peer extends EmbeddedChannel {
-        Peer() {
-            super(false, false);
-        }
-
-        void activate() {
-            try {
-                super.register();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return PEER;
-        }
-
-        @Override
-        protected SocketAddress localAddress0() {
-            return LOCAL;
-        }
     }
 }

@@ -14,8 +14,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +52,7 @@ class ProxyProtocolHandlerTest {
     void aHeaderBegunButNeverFinishedIsClosedAtTheHeaderTimeout() throws Exception {
         MockTicker ticker = Ticker.newMockTicker();
         boolean[] active = {false};
-        Peer ch = peer(ticker, active);
+        TcpPeerChannel ch = peer(ticker, active);
         ch.writeInbound(Unpooled.copiedBuffer("PROXY TCP4 192.0.2.1", StandardCharsets.US_ASCII)); // and then nothing
         ticker.advance(ProxyProtocolHandler.HEADER_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
@@ -70,7 +68,7 @@ class ProxyProtocolHandlerTest {
     void aWholeHeaderStopsTheHeaderTimeout() throws Exception {
         MockTicker ticker = Ticker.newMockTicker();
         boolean[] active = {false};
-        Peer ch = peer(ticker, active);
+        TcpPeerChannel ch = peer(ticker, active);
         ch.writeInbound(Unpooled.copiedBuffer("PROXY TCP4 192.0.2.1 192.0.2.2 1000 25\r\n", StandardCharsets.US_ASCII));
         assertTrue(active[0], "the protocol did not see the connection become active after the header");
         ticker.advance(ProxyProtocolHandler.HEADER_TIMEOUT_MILLIS * 2, TimeUnit.MILLISECONDS);
@@ -79,8 +77,8 @@ class ProxyProtocolHandlerTest {
         ch.finishAndReleaseAll();
     }
 
-    private static Peer peer(MockTicker ticker, boolean[] active) throws Exception {
-        Peer ch = new Peer(ticker);
+    private static TcpPeerChannel peer(MockTicker ticker, boolean[] active) {
+        TcpPeerChannel ch = new TcpPeerChannel(ticker);
         DefaultConnectionContext context = new DefaultConnectionContext(
                 ListenerConfig.tcp("t").protocol("echo").build(), ch, null);
         ch.pipeline().addLast("proxy", new ProxyProtocolHandler(
@@ -91,24 +89,7 @@ class ProxyProtocolHandlerTest {
                 active[0] = true;
             }
         });
-        ch.register();
+        ch.activate();
         return ch;
-    }
-
-    /** An embedded channel on a mock clock with a TCP peer's addresses, registered once its handlers are in. */
-    private static final class Peer extends EmbeddedChannel {
-        Peer(MockTicker ticker) {
-            super(EmbeddedChannel.builder().register(false).ticker(ticker));
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return new InetSocketAddress("127.0.0.1", 40000);
-        }
-
-        @Override
-        protected SocketAddress localAddress0() {
-            return new InetSocketAddress("127.0.0.1", 25);
-        }
     }
 }
